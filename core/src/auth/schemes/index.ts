@@ -1,0 +1,27 @@
+import type { AuthScheme } from '../../plugin-api.js';
+import { SchemeRegistry } from '../registry.js';
+import { apiKeyScheme } from './api-key.js';
+import { basicScheme } from './basic.js';
+import { jwtScheme } from './jwt.js';
+import { noneScheme } from './none.js';
+import { oauth2Scheme } from './oauth2.js';
+import { superofficeScheme } from './superoffice.js';
+import { tripletexScheme } from './tripletex.js';
+
+/** The schemes the runtime ships with, in the order `connectors schemes` lists them. */
+export const builtInSchemes: readonly AuthScheme[] = [
+  noneScheme,
+  basicScheme,
+  apiKeyScheme,
+  oauth2Scheme,
+  jwtScheme,
+  tripletexScheme,
+  superofficeScheme,
+];
+
+/** A registry holding the built-in schemes. Plugins add theirs to it. */
+export function createBuiltInRegistry(): SchemeRegistry {
+  const registry = new SchemeRegistry();
+  for (const scheme of builtInSchemes) registry.register(scheme, 'built-in');
+  return registry;
+}

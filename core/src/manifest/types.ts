@@ -1,0 +1,122 @@
+/**
+ * The parsed connector manifest (DESIGN.md section 3), typed as written in YAML: keys stay
+ * snake_case here; runtime objects built from it use camelCase options.
+ */
+import type { JSONSchema } from '../plugin-api.js';
+
+export type HttpMethod = 'GET' | 'POST';
+
+export interface OffsetPagination {
+  type: 'offset';
+  offset_param?: string;
+  limit_param?: string;
+  page_size?: number;
+}
+
+export interface PagePagination {
+  type: 'page';
+  page_param?: string;
+  size_param?: string;
+  page_size?: number;
+  start_page?: number;
+}
+
+export interface CursorPagination {
+  type: 'cursor';
+  cursor_path: string;
+  cursor_param?: string;
+  limit_param?: string;
+  page_size?: number;
+}
+
+export interface LinkPagination {
+  type: 'link';
+  limit_param?: string;
+  page_size?: number;
+}
+
+export interface NextUrlPagination {
+  type: 'next_url';
+  next_url_path: string;
+  limit_param?: string;
+  page_size?: number;
+}
+
+export type Pagination =
+  | OffsetPagination
+  | PagePagination
+  | CursorPagination
+  | LinkPagination
+  | NextUrlPagination;
+
+export interface Incremental {
+  /** Query parameter that receives the saved cursor. */
+  param?: string;
+  /** First value when there is no state (templated). */
+  start?: string;
+  /** A record field; the largest value seen is the state. Omitted: the run's start time. */
+  cursor_field?: string;
+  /** With no cursor_field: `date` saves YYYY-MM-DD, `date-time` (default) a full ISO-8601 time. */
+  format?: 'date' | 'date-time';
+}
+
+export interface RetryPolicy {
+  limit?: number;
+  /** Seconds. */
+  max_delay?: number;
+}
+
+export interface StreamDefinition {
+  name: string;
+  path?: string;
+  url?: string;
+  method?: HttpMethod;
+  params?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  records?: string;
+  primary_key?: string | string[];
+  pagination?: Pagination;
+  incremental?: Incremental;
+  /** JSON Schema of the records, sent in the SCHEMA message. */
+  schema?: JSONSchema;
+  retry?: RetryPolicy;
+}
+
+export interface SecretDeclaration {
+  name: string;
+  description?: string;
+  optional?: boolean;
+}
+
+export interface AuthBlock {
+  scheme: string;
+  refresh_before?: number;
+  apply?: boolean;
+  [option: string]: unknown;
+}
+
+export interface CheckRequest {
+  path?: string;
+  url?: string;
+  method?: HttpMethod;
+  params?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface Manifest {
+  apiVersion: 'connectors/v1';
+  name: string;
+  title?: string;
+  version?: string;
+  description?: string;
+  config?: JSONSchema;
+  secrets?: SecretDeclaration[];
+  auth: AuthBlock;
+  base_url?: string;
+  headers?: Record<string, string>;
+  check?: CheckRequest;
+  retry?: RetryPolicy;
+  streams: StreamDefinition[];
+}

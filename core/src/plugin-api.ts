@@ -1,0 +1,149 @@
+/**
+ * The plugin API (DESIGN.md section 6): what an auth scheme is, and what the runtime hands it.
+ * Built-in schemes and third-party plugins implement the same {@link AuthScheme} interface.
+ */
+
+/** A JSON Schema (draft 2020-12) as a plain object. */
+export type JSONSchema = Record<string, unknown>;
+
+/** A secret a scheme needs from the user, or one it puts into the connector context. */
+export interface SecretSpec {
+  /** The secret's name, e.g. `client_secret`. Templates read it as `{{ secrets.<name> }}`. */
+  name: string;
+  description?: string;
+  /** When true the secret may be missing. */
+  optional?: boolean;
+  /** Other names the user may store it under, e.g. `consumer_token` for `consumer_key`. */
+  aliases?: string[];
+}
+
+/**
+ * What a scheme's `authenticate` returns, and what the runtime stores with the connection so the
+ * next process can reuse it.
+ */
+export interface Session {
+  /** The injected secrets: tokens, tickets. Redacted wherever they could be printed. */
+  secrets: Record<string, string>;
+  /** When the credentials stop working. Without it, the session is renewed only after a 401. */
+  expiresAt?: Date | string;
+  /**
+   * When the credentials were issued. With `expiresAt` it gives the lifetime used by the renewal
+   * window (`min(refresh_before, lifetime / 2)`). Defaults to the time `authenticate` returned.
+   */
+  issuedAt?: Date | string;
+  /** Non-secret values exposed to templates as `{{ auth.<key> }}`, e.g. `webapi_url`. */
+  values?: Record<string, unknown>;
+}
+
+/** Writes diagnostics to stderr. Every line passes through redaction. */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** One HTTP request made by a scheme through {@link HttpClient}. */
+export interface HttpRequestOptions {
+  /** Defaults to GET. */
+  method?: string;
+  url: string | URL;
+  headers?: Record<string, string>;
+  /** Query parameters added to `url`. */
+  searchParams?: Record<string, string | number | boolean>;
+  /** A JSON body; sets `content-type: application/json`. */
+  json?: unknown;
+  /** An `application/x-www-form-urlencoded` body. */
+  form?: Record<string, string>;
+  /** A raw body. */
+  body?: string | Buffer;
+  /** Throw an `HttpError` on a status outside 2xx (default true). */
+  throwHttpErrors?: boolean;
+}
+
+/** The answer to an {@link HttpRequestOptions}. */
+export interface HttpResponse {
+  status: number;
+  /** The final URL, after redirects. */
+  url: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as text. */
+  body: string;
+  /** The body parsed as JSON; throws an `HttpError` naming the URL when it is not JSON. */
+  json<T = unknown>(): T;
+}
+
+/**
+ * The HTTP client a scheme uses for its own requests (token endpoints, logins). It retries like
+ * every other request of the runtime, redacts secrets in its errors, and applies no auth.
+ */
+export interface HttpClient {
+  request(options: HttpRequestOptions): Promise<HttpResponse>;
+}
+
+/** What the runtime hands a scheme for one connection. */
+export interface AuthContext {
+  /** The connector's name, e.g. `tripletex`. */
+  connector: string;
+  /** The connection's name, `default` unless `--connection` says otherwise. */
+  connection: string;
+  /**
+   * The manifest's `auth` block without `scheme`, `refresh_before` and `apply`, with the scheme
+   * schema's defaults applied and string values templated with `config`.
+   */
+  options: Record<string, unknown>;
+  /** The resolved required secrets of this connection (aliases resolved to the spec's name). */
+  secrets: Record<string, string>;
+  /** The connector's resolved `config` (non-secret parameters, defaults applied). */
+  config: Record<string, unknown>;
+  http: HttpClient;
+  log: Logger;
+  /** The current time; tests pass a fixed clock. */
+  now(): Date;
+}
+
+/** What `connectors auth login` hands a scheme for interactive onboarding. */
+export interface LoginContext extends AuthContext {
+  /** The loopback redirect URI the CLI listens on, `http://127.0.0.1:<port>/callback`. */
+  redirectUri: string;
+  /** Shows the user a URL to open (or opens the browser) and waits for the callback's query. */
+  authorize(url: URL, expectedState: string): Promise<URLSearchParams>;
+}
+
+/** A request about to be sent. `apply` may change its headers, url and body. */
+export interface OutgoingRequest {
+  method: string;
+  /** The final URL, query included. */
+  url: URL;
+  headers: Record<string, string>;
+  body?: string | Buffer;
+}
+
+/** An auth scheme: built in, or exported by a plugin package. */
+export interface AuthScheme {
+  /** The name manifests use in `auth.scheme`. */
+  name: string;
+  /** The plugin API version this scheme implements; must be 1. */
+  apiVersion: 1;
+  description?: string;
+  /** JSON Schema of the manifest's `auth` keys besides `scheme`, `refresh_before` and `apply`. */
+  options?: JSONSchema;
+  /** Secrets the user must supply. */
+  requiredSecrets: SecretSpec[];
+  /** Secrets the scheme puts into the connector context (`{{ secrets.<name> }}`). */
+  injectedSecrets: SecretSpec[];
+  /** First login and renewal. `previous` is the last session, if any (e.g. for a refresh token). */
+  authenticate(ctx: AuthContext, previous?: Session): Promise<Session>;
+  /** Puts the session's credentials on a request. */
+  apply(request: OutgoingRequest, session: Session, ctx: AuthContext): void | Promise<void>;
+  /** Interactive onboarding (`connectors auth login`). */
+  login?(ctx: LoginContext): Promise<Session>;
+}
+
+/**
+ * Identity helper that gives a scheme object its type, for plugin authors:
+ * `export default defineAuthScheme({ name: 'acme', ... })`.
+ */
+export function defineAuthScheme<T extends AuthScheme>(scheme: T): T {
+  return scheme;
+}
