@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PluginError } from '../errors.js';
+import type { AuthScheme } from '../plugin-api.js';
+import type { SchemeRegistry } from './registry.js';
+
+/** A plugin package that was loaded: where it is and which schemes it added. */
+export interface LoadedPlugin {
+  /** The spec as the config listed it: a package name or a relative path. */
+  spec: string;
+  name: string;
+  version: string;
+  /** `<name>@<version>`, the origin `connectors schemes` shows. */
+  origin: string;
+  directory: string;
+  schemes: string[];
+}
+
+interface PluginManifest {
+  name?: unknown;
+  version?: unknown;
+  connectors?: { apiVersion?: unknown; authSchemes?: unknown };
+}
+
+const SCHEME_NAME = /^[a-z][a-z0-9_-]*$/;
+
+function isPathSpec(spec: string): boolean {
+  return spec.startsWith('.') || spec.startsWith('/') || isAbsolute(spec);
+}
+
+/** Finds the folder of a plugin package: a path relative to `fromDir`, or a package resolved from it. */
+export function locatePluginPackage(spec: string, fromDir: string): string {
+  if (isPathSpec(spec)) return resolve(fromDir, spec);
+  const require = createRequire(join(fromDir, 'connectors.config.yaml'));
+  try {
+    return dirname(require.resolve(`${spec}/package.json`));
+  } catch {
+    throw new PluginError(
+      `Plugin package "${spec}" is not installed where ${fromDir} can resolve it.`,
+      { hint: `Run \`npm install ${spec}\` in ${fromDir}, or \`connectors plugins install ${spec}\`.` },
+    );
+  }
+}
+
+async function readPluginManifest(spec: string, directory: string): Promise<PluginManifest> {
+  let text: string;
+  try {
+    text = await readFile(join(directory, 'package.json'), 'utf8');
+  } catch {
+    throw new PluginError(`Plugin "${spec}" has no package.json at ${directory}.`);
+  }
+  try {
+    return JSON.parse(text) as PluginManifest;
+  } catch {
+    throw new PluginError(`Plugin "${spec}" has a package.json that is not valid JSON.`);
+  }
+}
+
+/** Checks one exported value against the AuthScheme contract; the first broken rule is the error. */
+export function checkAuthScheme(value: unknown, where: string): AuthScheme {
+  const scheme = value as Partial<AuthScheme> | undefined;
+  const fail = (what: string): never => {
+    throw new PluginError(`${where} ${what}.`);
+  };
+  if (!scheme || typeof scheme !== 'object') fail('does not export an auth scheme object');
+  if (typeof scheme!.name !== 'string' || !SCHEME_NAME.test(scheme!.name)) {
+    fail(`exports a scheme without a valid name (lower-case letters, digits, "_" and "-")`);
+  }
+  const named = `${where} scheme "${scheme!.name}"`;
+  if (scheme!.apiVersion !== 1) {
+    throw new PluginError(`${named} has apiVersion ${JSON.stringify(scheme!.apiVersion)}; this runtime supports apiVersion 1.`);
+  }
+  for (const list of ['requiredSecrets', 'injectedSecrets'] as const) {
+    const specs = scheme![list];
+    if (!Array.isArray(specs) || specs.some((s) => !s || typeof s.name !== 'string')) {
+      throw new PluginError(`${named} needs ${list} as a list of {name} objects.`);
+    }
+  }
+  if (typeof scheme!.authenticate !== 'function') throw new PluginError(`${named} has no authenticate() function.`);
+  if (typeof scheme!.apply !== 'function') throw new PluginError(`${named} has no apply() function.`);
+  if (scheme!.options !== undefined && (typeof scheme!.options !== 'object' || scheme!.options === null)) {
+    throw new PluginError(`${named} has options that are not a JSON Schema object.`);
+  }
+  return scheme as AuthScheme;
+}
+
+async function importSchemes(modulePath: string, where: string): Promise<AuthScheme[]> {
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(modulePath).href)) as { default?: unknown };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new PluginError(`${where} failed to load: ${reason}`);
+  }
+  const exported = module.default;
+  if (exported === undefined) throw new PluginError(`${where} has no default export; it must export a scheme or a list of schemes.`);
+  const list = Array.isArray(exported) ? exported : [exported];
+  if (list.length === 0) throw new PluginError(`${where} exports an empty list of schemes.`);
+  return list.map((value) => checkAuthScheme(value, where));
+}
+
+/**
+ * Loads one plugin package (DESIGN.md section 6): reads the `connectors` field of its
+ * package.json, imports each listed module and registers its schemes with `origin`
+ * `<name>@<version>`. Every failure is a {@link PluginError} naming the package.
+ */
+export async function loadPlugin(spec: string, fromDir: string, registry: SchemeRegistry): Promise<LoadedPlugin> {
+  const directory = locatePluginPackage(spec, fromDir);
+  const manifest = await readPluginManifest(spec, directory);
+  const name = typeof manifest.name === 'string' ? manifest.name : spec;
+  const version = typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+  const where = `Plugin ${name}`;
+  const field = manifest.connectors;
+  if (!field || typeof field !== 'object') {
+    throw new PluginError(`${where} has no "connectors" field in its package.json.`);
+  }
+  if (field.apiVersion !== 1) {
+    throw new PluginError(`${where} declares connectors.apiVersion ${JSON.stringify(field.apiVersion)}; this runtime supports apiVersion 1.`);
+  }
+  const modules = field.authSchemes;
+  if (!Array.isArray(modules) || modules.length === 0 || modules.some((m) => typeof m !== 'string')) {
+    throw new PluginError(`${where} must list its scheme modules in connectors.authSchemes.`);
+  }
+  const origin = `${name}@${version}`;
+  const schemes: string[] = [];
+  for (const relative of modules as string[]) {
+    for (const scheme of await importSchemes(resolve(directory, relative), `${where} (${relative})`)) {
+      try {
+        registry.register(scheme, origin);
+      } catch (error) {
+        if (error instanceof PluginError) throw new PluginError(`${where}: ${error.message}`);
+        throw error;
+      }
+      schemes.push(scheme.name);
+    }
+  }
+  return { spec, name, version, origin, directory, schemes };
+}
+
+/** Loads every plugin the project config lists, in order. */
+export async function loadPlugins(specs: readonly string[], fromDir: string, registry: SchemeRegistry): Promise<LoadedPlugin[]> {
+  const loaded: LoadedPlugin[] = [];
+  for (const spec of specs) loaded.push(await loadPlugin(spec, fromDir, registry));
+  return loaded;
+}
