@@ -1,0 +1,15 @@
+/** The template language of manifests (DESIGN.md section 3): data paths and filters, never code. */
+export { compileTemplate, lookupPath, type CompiledTemplate } from './render.js';
+export { compileTemplateTree, appendOrigin, type CompiledTree } from './tree.js';
+export { parseTemplate, type TemplateNode, type ExpressionNode, type TextNode, type FilterCall } from './parse.js';
+export {
+  templateNamespaces,
+  isTemplateNamespace,
+  collectReferences,
+  formatReference,
+  type TemplateNamespace,
+  type TemplateContext,
+  type TemplateReference,
+} from './references.js';
+export { TemplateSyntaxError } from './template-syntax-error.js';
+export { toText, type FilterName } from './filters.js';

@@ -1,0 +1,48 @@
+import type { TemplateNode } from './parse.js';
+
+/** The namespaces a template may read. */
+export type TemplateNamespace = 'config' | 'secrets' | 'auth' | 'state' | 'page';
+
+/** Every namespace, in the order messages list them. */
+export const templateNamespaces: readonly TemplateNamespace[] = ['config', 'secrets', 'auth', 'state', 'page'];
+
+/** The values a template renders with, by namespace. */
+export type TemplateContext = Partial<Record<TemplateNamespace, unknown>>;
+
+/** One data path a template reads. Offsets are into the template source. */
+export interface TemplateReference {
+  /** As written: may be a namespace that does not exist (validation reports it). */
+  namespace: string;
+  /** The keys after the namespace; indexes as decimal strings. */
+  path: string[];
+  /** Offset of the namespace's first character. */
+  start: number;
+  /** Offset just after the path. */
+  end: number;
+}
+
+/** True for a namespace templates may read. */
+export function isTemplateNamespace(name: string): name is TemplateNamespace {
+  return (templateNamespaces as readonly string[]).includes(name);
+}
+
+/** The data paths of parsed template nodes, in source order. */
+export function collectReferences(nodes: readonly TemplateNode[]): TemplateReference[] {
+  const references: TemplateReference[] = [];
+  for (const node of nodes) {
+    if (node.kind !== 'expression') continue;
+    references.push({ namespace: node.namespace, path: node.path.map(String), start: node.start, end: node.end });
+  }
+  return references;
+}
+
+/** Writes a reference the way a template would: `secrets["SO-Apptoken"]`, `page.offset`. */
+export function formatReference(namespace: string, path: ReadonlyArray<string | number>): string {
+  let text = namespace;
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) text += `.${key}`;
+    else text += `[${JSON.stringify(key)}]`;
+  }
+  return text;
+}
