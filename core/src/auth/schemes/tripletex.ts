@@ -1,8 +1,17 @@
-import { AuthError } from '../../errors.js';
 import { loadSchema } from '../../schema/load-schema.js';
 import { defineAuthScheme } from '../../plugin-api.js';
+import { createTripletexSession } from '../tripletex/create-tripletex-session.js';
 
-// Placeholder: the metadata is final, authenticate/apply are being built (issue 6).
+/** `Basic base64("<company_id>:<session_token>")`, the header Tripletex's `tokenAuthScheme` wants. */
+export function formatTripletexAuthorization(companyId: number, sessionToken: string): string {
+  return `Basic ${Buffer.from(`${companyId}:${sessionToken}`, 'utf8').toString('base64')}`;
+}
+
+/**
+ * Tripletex session tokens. Every `authenticate` creates a new session (Tripletex has no refresh):
+ * on first use, within `refresh_before` of 00:00 UTC of the expirationDate, and after a 401.
+ * The session URL is `auth.session_url`, else `<config.base_url>/token/session/:create`.
+ */
 export const tripletexScheme = defineAuthScheme({
   name: 'tripletex',
   apiVersion: 1,
@@ -13,8 +22,21 @@ export const tripletexScheme = defineAuthScheme({
     { name: 'employee_token', description: 'The employee token.' },
   ],
   injectedSecrets: [{ name: 'consumer_key' }, { name: 'employee_token' }, { name: 'session_token' }],
-  async authenticate() {
-    throw new AuthError('The tripletex scheme is not built yet.');
+  async authenticate(ctx) {
+    const session = await createTripletexSession(ctx);
+    return {
+      secrets: {
+        consumer_key: ctx.secrets.consumer_key ?? ctx.secrets.consumer_token ?? '',
+        employee_token: ctx.secrets.employee_token ?? '',
+        session_token: session.token,
+      },
+      expiresAt: session.expiresAt,
+      issuedAt: session.issuedAt,
+      values: { expiration_date: session.expirationDate },
+    };
   },
-  apply() {},
+  apply(request, session, ctx) {
+    const companyId = typeof ctx.options.company_id === 'number' ? ctx.options.company_id : 0;
+    request.headers.authorization = formatTripletexAuthorization(companyId, session.secrets.session_token ?? '');
+  },
 });

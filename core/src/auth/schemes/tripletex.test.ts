@@ -1,0 +1,126 @@
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AuthError } from '../../errors.js';
+import { createHttpClient } from '../../http/http-client.js';
+import type { AuthContext, OutgoingRequest } from '../../plugin-api.js';
+import { formatTripletexAuthorization, tripletexScheme } from './tripletex.js';
+
+const BASE = 'https://tripletex.example.test/v2';
+const CONSUMER = 'consumer-secret-1';
+const EMPLOYEE = 'employee-secret-2';
+
+function makeContext(overrides: Partial<AuthContext> = {}, now = '2025-03-01T12:00:00Z'): AuthContext {
+  return {
+    connector: 'tripletex',
+    connection: 'default',
+    options: { company_id: 0, session_days: 2 },
+    secrets: { consumer_key: CONSUMER, employee_token: EMPLOYEE },
+    config: { base_url: BASE },
+    http: createHttpClient(),
+    log: { debug() {}, info() {}, warn() {} },
+    now: () => new Date(now),
+    ...overrides,
+  };
+}
+
+function sessionAnswer(token: string, expirationDate: string) {
+  return { value: { id: 1, version: 0, token, expirationDate, consumerToken: { id: 2 }, employeeToken: { id: 3 } } };
+}
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => nock.cleanAll());
+
+describe('tripletex authenticate', () => {
+  it('creates a session with PUT <base_url>/token/session/:create and the three query parameters', async () => {
+    const scope = nock('https://tripletex.example.test')
+      .put('/v2/token/session/:create')
+      .query({ consumerToken: CONSUMER, employeeToken: EMPLOYEE, expirationDate: '2025-03-03' })
+      .matchHeader('authorization', (value) => value === undefined)
+      .reply(200, sessionAnswer('sess-1', '2025-03-03'));
+    const session = await tripletexScheme.authenticate(makeContext());
+    expect(session.secrets).toEqual({ consumer_key: CONSUMER, employee_token: EMPLOYEE, session_token: 'sess-1' });
+    expect(session.expiresAt).toEqual(new Date('2025-03-03T00:00:00Z'));
+    expect(session.issuedAt).toEqual(new Date('2025-03-01T12:00:00Z'));
+    scope.done();
+  });
+
+  it('uses auth.session_url when set, session_days, and the consumer_token alias', async () => {
+    const scope = nock('https://other.example.test')
+      .put('/sessions')
+      .query({ consumerToken: CONSUMER, employeeToken: EMPLOYEE, expirationDate: '2025-03-06' })
+      .reply(200, sessionAnswer('sess-2', '2025-03-06'));
+    const ctx = makeContext({
+      options: { session_url: 'https://other.example.test/sessions', session_days: 5 },
+      secrets: { consumer_token: CONSUMER, employee_token: EMPLOYEE },
+      config: {},
+    });
+    const session = await tripletexScheme.authenticate(ctx);
+    expect(session.secrets.session_token).toBe('sess-2');
+    expect(session.secrets.consumer_key).toBe(CONSUMER);
+    scope.done();
+  });
+
+  it('creates a new session on renewal instead of reusing the previous one', async () => {
+    nock('https://tripletex.example.test').put('/v2/token/session/:create').query(true).reply(200, sessionAnswer('sess-new', 'x'));
+    const previous = { secrets: { consumer_key: CONSUMER, employee_token: EMPLOYEE, session_token: 'sess-old' } };
+    const session = await tripletexScheme.authenticate(makeContext(), previous);
+    expect(session.secrets.session_token).toBe('sess-new');
+  });
+
+  it('names the employee token when Tripletex says it is the wrong one, without the secret values', async () => {
+    nock('https://tripletex.example.test')
+      .put('/v2/token/session/:create')
+      .query(true)
+      .reply(403, {
+        status: 403,
+        code: 9000,
+        message: 'Invalid employee token',
+        developerMessage: `Token ${EMPLOYEE} not found`,
+        validationMessages: null,
+      });
+    const error = (await tripletexScheme.authenticate(makeContext()).catch((e: unknown) => e)) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.status).toBe(403);
+    expect(error.message).toContain('Invalid employee token');
+    expect(error.message).toContain('connectors secrets set tripletex employee_token');
+    expect(error.message).not.toContain('consumer_key');
+    expect(error.message).not.toContain(EMPLOYEE);
+    expect(error.providerErrorDescription).not.toContain(EMPLOYEE);
+  });
+
+  it('names the consumer token from a validation message', async () => {
+    nock('https://tripletex.example.test')
+      .put('/v2/token/session/:create')
+      .query(true)
+      .reply(422, { status: 422, code: 15000, message: 'Validation failed.', validationMessages: [{ field: 'consumerToken', message: 'Invalid token' }] });
+    await expect(tripletexScheme.authenticate(makeContext())).rejects.toThrow(/consumerToken: Invalid token.*check consumer_key \(/);
+  });
+
+  it('names both tokens on a bare 401', async () => {
+    nock('https://tripletex.example.test').put('/v2/token/session/:create').query(true).reply(401, '');
+    await expect(tripletexScheme.authenticate(makeContext())).rejects.toThrow(
+      'Tripletex refused to create a session (status 401); check consumer_key and employee_token (connectors secrets set tripletex consumer_key).',
+    );
+  });
+
+  it('fails when the answer has no value.token', async () => {
+    nock('https://tripletex.example.test').put('/v2/token/session/:create').query(true).reply(200, { value: {} });
+    await expect(tripletexScheme.authenticate(makeContext())).rejects.toThrow(/without a session token at value.token/);
+  });
+
+  it('fails before any request when a secret or the session URL is missing', async () => {
+    await expect(tripletexScheme.authenticate(makeContext({ secrets: { consumer_key: CONSUMER } }))).rejects.toThrow(
+      /needs the employee_token secret/,
+    );
+    await expect(tripletexScheme.authenticate(makeContext({ config: {} }))).rejects.toThrow(/set auth.session_url or config.base_url/);
+  });
+});
+
+describe('tripletex apply', () => {
+  it('sends Basic base64("<company_id>:<session_token>")', async () => {
+    const request: OutgoingRequest = { method: 'GET', url: new URL(`${BASE}/customer`), headers: {} };
+    await tripletexScheme.apply(request, { secrets: { session_token: 'sess-1' } }, makeContext({ options: { company_id: 42 } }));
+    expect(request.headers.authorization).toBe(`Basic ${Buffer.from('42:sess-1').toString('base64')}`);
+    expect(formatTripletexAuthorization(0, 'abc')).toBe('Basic MDphYmM=');
+  });
+});
