@@ -1,0 +1,96 @@
+/**
+ * The secret store contract (DESIGN.md section 5): per connection, plain secrets by name and the
+ * stored session. The embedded default is {@link FileStore}; other stores implement
+ * {@link SecretStore}.
+ */
+import { SecretStoreError } from '../errors.js';
+
+/** One account of a connector: the key of everything a store holds. */
+export interface ConnectionRef {
+  /** The connector's name, e.g. `tripletex`. */
+  connector: string;
+  /** The connection's name, `default` unless `--connection` says otherwise. */
+  connection: string;
+}
+
+/** A session as a store keeps it: JSON only, times as ISO-8601 strings. */
+export interface StoredSession {
+  /** The injected secrets: tokens, tickets. */
+  secrets: Record<string, string>;
+  /** When the credentials stop working (ISO-8601). */
+  expiresAt?: string;
+  /** When the credentials were issued (ISO-8601). */
+  issuedAt?: string;
+  /** Non-secret values exposed to templates as `{{ auth.<key> }}`. */
+  values?: Record<string, unknown>;
+  /** The connection's cookie jar, serialised (tough-cookie's `toJSON()`). */
+  cookies?: unknown;
+  /** When the session was stored (ISO-8601). */
+  savedAt: string;
+}
+
+/**
+ * Where secrets and sessions live. Every method is async; a store that cannot be read or written
+ * throws a `SecretStoreError`. A store must never mix connections: `getSecrets(ref)` returns only
+ * that connection's secrets.
+ */
+export interface SecretStore {
+  /** The plain secrets of one connection, by name (empty when none). */
+  getSecrets(ref: ConnectionRef): Promise<Record<string, string>>;
+  /** Stores one secret, replacing a previous value. */
+  setSecret(ref: ConnectionRef, name: string, value: string): Promise<void>;
+  /** Deletes one secret; false when it was not stored. */
+  deleteSecret(ref: ConnectionRef, name: string): Promise<boolean>;
+  /** The stored session of one connection, if any. */
+  getSession(ref: ConnectionRef): Promise<StoredSession | undefined>;
+  /** Stores the session of one connection; `undefined` discards it. */
+  setSession(ref: ConnectionRef, session: StoredSession | undefined): Promise<void>;
+  /** The names of the connections of a connector that hold a secret or a session, sorted. */
+  listConnections(connector: string): Promise<string[]>;
+}
+
+/**
+ * Refuses names a JSON-backed store cannot hold safely (`__proto__`) or that are empty; a
+ * `SecretStoreError` names the bad one.
+ */
+export function assertStorableName(ref: ConnectionRef, secret?: string): void {
+  const names: [string, string | undefined][] = [
+    ['connector', ref.connector],
+    ['connection', ref.connection],
+    ['secret', secret],
+  ];
+  for (const [what, name] of names) {
+    if (name === undefined && what === 'secret') continue;
+    if (!name || name === '__proto__') {
+      throw new SecretStoreError(`The ${what} name "${name ?? ''}" cannot be stored.`);
+    }
+  }
+}
+
+/** What {@link setSecretAndDiscardSession} did. */
+export interface SetSecretResult {
+  /** True when a stored session was discarded so the new value is used. */
+  sessionDiscarded: boolean;
+}
+
+/**
+ * `connectors secrets set` (DESIGN.md section 8, "Secret precedence"): stores a secret and, when
+ * the connection's session also holds that name (or the scheme injects it, e.g.
+ * `oauth_refresh_token`), discards the session so the next run uses the new value instead of the
+ * session's. Run it under the connection lock (`SessionManager.withConnectionLock`) so a renewal
+ * in another process cannot store a session made from the old value in between.
+ */
+export async function setSecretAndDiscardSession(
+  store: SecretStore,
+  ref: ConnectionRef,
+  name: string,
+  value: string,
+  injectedSecrets: readonly string[] = [],
+): Promise<SetSecretResult> {
+  await store.setSecret(ref, name, value);
+  const session = await store.getSession(ref);
+  if (!session) return { sessionDiscarded: false };
+  if (!Object.hasOwn(session.secrets, name) && !injectedSecrets.includes(name)) return { sessionDiscarded: false };
+  await store.setSession(ref, undefined);
+  return { sessionDiscarded: true };
+}
