@@ -1,0 +1,28 @@
+/**
+ * The cookie jar of one connection (tough-cookie 6). APIs with session cookies need the jar to
+ * outlive a process, so it is serialised and kept with the session.
+ */
+import { CookieJar } from 'tough-cookie';
+
+/** An empty jar for a connection. */
+export function createCookieJar(): CookieJar {
+  return new CookieJar();
+}
+
+/** The jar as a JSON string, to keep with the session. */
+export async function serializeCookieJar(jar: CookieJar): Promise<string> {
+  return JSON.stringify(await jar.serialize());
+}
+
+/**
+ * A jar restored from {@link serializeCookieJar}'s output; an empty jar when there is nothing to
+ * restore or the text does not parse (a lost cookie only costs a new server session).
+ */
+export async function restoreCookieJar(serialized?: string | null): Promise<CookieJar> {
+  if (!serialized) return createCookieJar();
+  try {
+    return await CookieJar.deserialize(JSON.parse(serialized) as object);
+  } catch {
+    return createCookieJar();
+  }
+}
