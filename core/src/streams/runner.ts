@@ -1,0 +1,190 @@
+import { ConnectorsError, HttpError } from '../errors.js';
+import type { Manifest, StreamDefinition } from '../manifest/types.js';
+import type { HttpClient, HttpResponse } from '../plugin-api.js';
+import { appendOrigin, compileTemplate, type TemplateContext } from '../templates/index.js';
+import { describeUrl } from './describe-url.js';
+import {
+  CursorTracker,
+  formatRunStartCursor,
+  resolveIncrementalParam,
+  type CursorValue,
+} from './incremental.js';
+import { createPaginator, type PageToken } from './pagination/index.js';
+import { compilePath, extractRecordsWith } from './records.js';
+import { compileStreamRequest, type IncrementalParam } from './stream-request.js';
+
+/** The template values a stream renders with besides `state` and `page`. */
+export interface StreamTemplateValues {
+  config?: Record<string, unknown>;
+  secrets?: Record<string, string>;
+  auth?: Record<string, unknown>;
+}
+
+/** What {@link readStream} needs. */
+export interface ReadStreamOptions {
+  /** The manifest: `base_url`, `headers`, top-level `retry`. */
+  manifest: Manifest;
+  stream: StreamDefinition;
+  /** Applies auth, retries and redaction; throws `HttpError` on a non-2xx status after retries. */
+  http: HttpClient;
+  /** `config`, `secrets` and `auth` for templates. */
+  templateValues: StreamTemplateValues;
+  /** The stream's saved cursor (`bookmarks.<stream>.cursor`); ignored with `fullRefresh`. */
+  cursor?: CursorValue;
+  /** Ignore `cursor`: read from `start` (or everything) as on a first run. */
+  fullRefresh?: boolean;
+  /** Stop fetching once this many records are out (the last page is cut). */
+  limit?: number;
+  /** The clock; the run's start time is the state of a stream without `cursor_field`. */
+  now?: () => Date;
+  /** Checked before each request. */
+  signal?: AbortSignal;
+  /** Where the manifest stands, for template errors (e.g. its file path). */
+  origin?: string;
+}
+
+/** One page's records, in order; the array is the writer's to keep or drop. */
+export interface RecordsEvent {
+  type: 'records';
+  stream: string;
+  records: unknown[];
+}
+
+/** A page was read (for progress). */
+export interface PageEvent {
+  type: 'page';
+  stream: string;
+  /** 1 for the first page. */
+  number: number;
+  /** Records on this page (after a `limit` cut). */
+  records: number;
+  /** Records so far in the stream. */
+  total: number;
+}
+
+/**
+ * The stream's state: a safe checkpoint while it runs (`final: false`), or its state when it has
+ * completed (`final: true`). See {@link CursorTracker} for the checkpoint rule.
+ */
+export interface StateEvent {
+  type: 'state';
+  stream: string;
+  cursor: CursorValue;
+  final: boolean;
+}
+
+export type StreamEvent = RecordsEvent | PageEvent | StateEvent;
+
+/**
+ * Reads one stream page by page: for each page a `records` event then a `page` event, then a
+ * `state` checkpoint when one is safe and new; after the last page a final `state` event for
+ * incremental streams. Nothing is kept across pages but the paginator's loop guard.
+ *
+ * A run cut short by `limit` is not complete: it ends with the last safe checkpoint, if any, and
+ * a stream without `cursor_field` then saves no state.
+ * Errors: `HttpError` naming the stream for failed requests, bodies that are not JSON, records
+ * that are not an array and looping pagination; `TemplateError` for a missing template value.
+ */
+export async function* readStream(options: ReadStreamOptions): AsyncGenerator<StreamEvent, void, undefined> {
+  const { manifest, stream, http, signal, limit } = options;
+  const name = stream.name;
+  const index = manifest.streams.indexOf(stream);
+  const origin = appendOrigin(options.origin, `streams[${index < 0 ? name : index}]`);
+  const startedAt = (options.now ?? (() => new Date()))();
+  const saved = options.fullRefresh ? undefined : options.cursor;
+  const incremental = stream.incremental;
+
+  if (limit !== undefined && limit <= 0) return;
+  const requests = compileStreamRequest(manifest, stream, origin);
+  const paginator = createPaginator(stream.pagination, { stream: name });
+  const getRecords = compilePath(stream.records);
+  const where = { stream: name, ...(stream.records ? { path: stream.records } : {}) };
+  const tracker = incremental?.cursor_field !== undefined ? new CursorTracker(incremental.cursor_field, saved) : undefined;
+
+  const base: TemplateContext = {
+    config: options.templateValues.config ?? {},
+    secrets: options.templateValues.secrets ?? {},
+    auth: options.templateValues.auth ?? {},
+    state: saved === undefined ? {} : { cursor: saved },
+  };
+  let incrementalParam: IncrementalParam | undefined;
+  if (incremental?.param !== undefined) {
+    const start = incremental.start === undefined ? undefined : compileTemplate(incremental.start, appendOrigin(origin, 'incremental.start')).render(base);
+    const value = resolveIncrementalParam(saved, start);
+    if (value !== undefined) incrementalParam = { name: incremental.param, value };
+  }
+
+  let token: PageToken | undefined = paginator.firstPage();
+  let number = 0;
+  let total = 0;
+  let lastCheckpoint: CursorValue | undefined;
+  let complete = true;
+  while (token !== undefined) {
+    signal?.throwIfAborted();
+    const request = requests.build({ ...base, page: token.page }, token, incrementalParam);
+    const response = await send(http, request, name);
+    const body = parseBody(response, name);
+    let records = extractRecordsWith(body, getRecords, { ...where, url: describeUrl(response.url) });
+    const next: PageToken | undefined = paginator.nextPage({ body, response, records }, token);
+    if (limit !== undefined && total + records.length >= limit) {
+      const cut = total + records.length > limit;
+      if (cut) records = records.slice(0, limit - total);
+      complete = !cut && next === undefined;
+      token = undefined;
+    } else {
+      token = next;
+    }
+    number += 1;
+    total += records.length;
+    tracker?.observe(records);
+    if (records.length > 0) yield { type: 'records', stream: name, records };
+    yield { type: 'page', stream: name, number, records: records.length, total };
+    if (tracker !== undefined && (token !== undefined || !complete)) {
+      const checkpoint = tracker.checkpoint();
+      if (checkpoint !== undefined && checkpoint !== lastCheckpoint) {
+        lastCheckpoint = checkpoint;
+        yield { type: 'state', stream: name, cursor: checkpoint, final: false };
+      }
+    }
+  }
+  if (incremental === undefined || !complete) return;
+  const final = tracker !== undefined ? tracker.final() : formatRunStartCursor(startedAt, incremental.format);
+  if (final !== undefined) yield { type: 'state', stream: name, cursor: final, final: true };
+}
+
+async function send(http: HttpClient, request: Parameters<HttpClient['request']>[0], stream: string): Promise<HttpResponse> {
+  try {
+    return await http.request(request);
+  } catch (error) {
+    throw prefixError(error, stream, request);
+  }
+}
+
+function parseBody(response: HttpResponse, stream: string): unknown {
+  try {
+    return response.json();
+  } catch (error) {
+    throw prefixError(error, stream, { method: undefined, url: response.url });
+  }
+}
+
+/** Names the stream in an error from the HTTP client; other errors get a message without the query. */
+function prefixError(error: unknown, stream: string, request: { method?: string | undefined; url: string | URL }): Error {
+  if (error instanceof HttpError) {
+    return new HttpError(`Stream "${stream}": ${error.message}`, {
+      code: error.code,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.method !== undefined ? { method: error.method } : {}),
+      ...(error.url !== undefined ? { url: error.url } : {}),
+      ...(error.hint !== undefined ? { hint: error.hint } : {}),
+      cause: error,
+    });
+  }
+  if (error instanceof ConnectorsError) return error;
+  const method = request.method ?? 'GET';
+  const reason = error instanceof Error && 'code' in error && typeof error.code === 'string' ? ` (${error.code})` : '';
+  return new HttpError(`Stream "${stream}": ${method} ${describeUrl(request.url)} failed${reason}.`, {
+    method,
+    url: describeUrl(request.url),
+  });
+}

@@ -1,0 +1,146 @@
+import { ManifestError } from '../errors.js';
+import type { RuntimeHttpRequestOptions } from '../http/types.js';
+import type { Manifest, StreamDefinition } from '../manifest/types.js';
+import {
+  appendOrigin,
+  compileTemplate,
+  compileTemplateTree,
+  toText,
+  type CompiledTree,
+  type TemplateContext,
+} from '../templates/index.js';
+import type { PageToken } from './pagination/index.js';
+
+/**
+ * A stream's request, compiled once per run and built once per page: base_url + path (or an
+ * absolute `url`), method, query params, headers (the manifest's, then the stream's), JSON body
+ * for POST, and the retry policy (the stream's, else the manifest's).
+ *
+ * Query order and precedence: the stream's `params`, then the incremental parameter, then the
+ * paginator's parameters (each later one replaces an earlier one of the same name). When the
+ * stream places page values itself (a `{{ page.* }}` template in `params` or `body`), the
+ * paginator's own query parameters are not added: the manifest decides where they go. A page
+ * fetched from a next URL (link, next_url) uses that URL as given, adding only a page-size
+ * parameter it lacks; headers, method and body stay the stream's.
+ */
+export interface StreamRequestBuilder {
+  /** True when the stream's params or body place `{{ page.* }}` values themselves. */
+  readonly placesPageValues: boolean;
+  /** The request for one page. `context` must hold `page` (the token's values). */
+  build(context: TemplateContext, token: PageToken, incremental?: IncrementalParam): RuntimeHttpRequestOptions;
+}
+
+/** The incremental query parameter and the value it receives. */
+export interface IncrementalParam {
+  name: string;
+  value: string;
+}
+
+/**
+ * Compiles a stream's request templates.
+ * @param origin where the stream stands, for template errors, e.g. `connector.yaml (streams[0])`.
+ * @throws ManifestError when the stream has neither `url` nor a manifest `base_url`.
+ * @throws TemplateSyntaxError when a template does not parse.
+ */
+export function compileStreamRequest(manifest: Manifest, stream: StreamDefinition, origin?: string): StreamRequestBuilder {
+  const at = (key: string): string => appendOrigin(origin, key);
+  const method = (stream.method ?? 'GET').toUpperCase();
+  let urlTemplate: CompiledTree;
+  if (stream.url !== undefined) {
+    urlTemplate = compileTemplateTree(stream.url, at('url'));
+  } else {
+    if (manifest.base_url === undefined) {
+      throw new ManifestError(`Stream "${stream.name}" has no \`url\` and the manifest has no \`base_url\`.`);
+    }
+    const base = compileTemplateTree(manifest.base_url, appendOrigin(undefined, 'base_url'));
+    const path = compileTemplateTree(stream.path ?? '', at('path'));
+    urlTemplate = {
+      isStatic: base.isStatic && path.isStatic,
+      render: (context) => joinUrl(toText(base.render(context)), toText(path.render(context))),
+    };
+  }
+  const params = compileTemplateTree(stream.params ?? {}, at('params'));
+  const manifestHeaders = compileTemplateTree(manifest.headers ?? {}, appendOrigin(undefined, 'headers'));
+  const streamHeaders = compileTemplateTree(stream.headers ?? {}, at('headers'));
+  const body = method === 'POST' && stream.body !== undefined ? compileTemplateTree(stream.body, at('body')) : undefined;
+  const retry = stream.retry ?? manifest.retry;
+  const placesPageValues = readsNamespace(stream.params, 'page') || (body !== undefined && readsNamespace(stream.body, 'page'));
+
+  const cache = new Map<CompiledTree, unknown>();
+  const render = (tree: CompiledTree, context: TemplateContext): unknown => {
+    if (!tree.isStatic) return tree.render(context);
+    if (!cache.has(tree)) cache.set(tree, tree.render(context));
+    return cache.get(tree);
+  };
+
+  return {
+    placesPageValues,
+    build(context, token, incremental) {
+      let url: URL;
+      if (token.url !== undefined) {
+        url = new URL(token.url);
+        for (const [name, value] of Object.entries(token.params)) {
+          if (!url.searchParams.has(name)) url.searchParams.set(name, value);
+        }
+      } else {
+        url = parseUrl(toText(render(urlTemplate, context)), stream.name);
+        appendQuery(url.searchParams, render(params, context) as Record<string, unknown>);
+        if (incremental !== undefined) url.searchParams.set(incremental.name, incremental.value);
+        if (!placesPageValues) {
+          for (const [name, value] of Object.entries(token.params)) url.searchParams.set(name, value);
+        }
+      }
+      const headers: Record<string, string> = {};
+      addHeaders(headers, render(manifestHeaders, context) as Record<string, unknown>);
+      addHeaders(headers, render(streamHeaders, context) as Record<string, unknown>);
+      const request: RuntimeHttpRequestOptions = { method, url: url.href, headers };
+      if (body !== undefined) request.json = render(body, context);
+      if (retry !== undefined) request.retry = retry;
+      return request;
+    },
+  };
+}
+
+/** Joins base_url and path with exactly one `/` between them. An empty path gives base_url. */
+export function joinUrl(base: string, path: string): string {
+  if (path === '') return base;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+function parseUrl(text: string, stream: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new ManifestError(`Stream "${stream}" has a URL that is not absolute once rendered; check \`base_url\`, \`path\` or \`url\`.`);
+  }
+}
+
+function appendQuery(search: URLSearchParams, params: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const item of value) if (item !== undefined && item !== null) search.append(name, toText(item));
+    } else {
+      search.append(name, toText(value));
+    }
+  }
+}
+
+function addHeaders(headers: Record<string, string>, values: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined || value === null) continue;
+    // Later (stream) headers replace earlier (manifest) ones whatever their case.
+    for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+    headers[name] = toText(value);
+  }
+}
+
+/** True when any string inside `value` holds a template reading `namespace`. */
+export function readsNamespace(value: unknown, namespace: string): boolean {
+  if (typeof value === 'string') {
+    return value.includes('{{') && compileTemplate(value).references.some((ref) => ref.namespace === namespace);
+  }
+  if (Array.isArray(value)) return value.some((item) => readsNamespace(item, namespace));
+  if (value !== null && typeof value === 'object') return Object.values(value).some((item) => readsNamespace(item, namespace));
+  return false;
+}
