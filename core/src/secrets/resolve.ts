@@ -1,0 +1,169 @@
+/**
+ * Which secrets a connection has, and from where (DESIGN.md section 5 and section 8, "Secret
+ * precedence", "secrets list and delete"). Required secrets (the scheme's, aliases included, plus
+ * the manifest's `secrets:`) come from the environment first, then the store. Other secrets stored
+ * for the connection (seeds such as `oauth_refresh_token`) and environment values of the scheme's
+ * injected names are passed along as seeds. Only this connection's secrets are ever read.
+ */
+import type { SecretDeclaration } from '../manifest/types.js';
+import type { AuthScheme, SecretSpec } from '../plugin-api.js';
+import { secretEnvName } from './env-name.js';
+import { MissingSecretError, type MissingSecret } from './missing-secret-error.js';
+import type { SecretStore } from './store.js';
+
+export interface ResolveSecretsOptions {
+  connector: string;
+  /** Default `default`. */
+  connection?: string;
+  scheme: Pick<AuthScheme, 'requiredSecrets' | 'injectedSecrets'>;
+  /** The manifest's `secrets:` list. */
+  declared?: SecretDeclaration[];
+  store: SecretStore;
+  /** Default `process.env`. An empty variable counts as unset. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Where a resolved secret came from. */
+export type SecretSource = 'env' | 'store';
+
+export interface ResolvedSecrets {
+  /** Secret values by name, aliases resolved to the spec's name: what `ctx.secrets` gets. */
+  secrets: Record<string, string>;
+  sources: Record<string, SecretSource>;
+  /** Required secrets found nowhere. */
+  missing: MissingSecret[];
+}
+
+/** One line of `connectors secrets list`: never a value. */
+export interface SecretDescription {
+  name: string;
+  source: 'env' | 'store' | 'session' | 'missing';
+  /** The secret's environment variable. */
+  env: string;
+  /** For session secrets: when the session expires (ISO-8601). */
+  expiresAt?: string;
+}
+
+/** Resolves the secrets of one connection; missing required ones are listed, not thrown. */
+export async function resolveSecrets(options: ResolveSecretsOptions): Promise<ResolvedSecrets> {
+  const { connector, scheme } = options;
+  const env = options.env ?? process.env;
+  const stored = await options.store.getSecrets({ connector, connection: options.connection ?? 'default' });
+  const result: ResolvedSecrets = { secrets: {}, sources: {}, missing: [] };
+  const claimed = new Set<string>();
+  for (const spec of collectRequiredSecrets(scheme, options.declared)) {
+    const names = [spec.name, ...(spec.aliases ?? [])];
+    names.forEach((name) => claimed.add(name));
+    const found = findSecret(connector, names, env, stored);
+    if (found) {
+      result.secrets[spec.name] = found.value;
+      result.sources[spec.name] = found.source;
+    } else if (!spec.optional) {
+      result.missing.push({ name: spec.name, env: secretEnvName(connector, spec.name) });
+    }
+  }
+  for (const [name, value] of Object.entries(stored)) {
+    if (claimed.has(name) || Object.hasOwn(result.secrets, name)) continue;
+    result.secrets[name] = value;
+    result.sources[name] = 'store';
+  }
+  for (const spec of scheme.injectedSecrets) {
+    if (claimed.has(spec.name)) continue;
+    const value = readEnv(env, secretEnvName(connector, spec.name));
+    if (value === undefined) continue;
+    result.secrets[spec.name] = value;
+    result.sources[spec.name] = 'env';
+  }
+  return result;
+}
+
+/** Throws a {@link MissingSecretError} when `resolved` lacks a required secret. */
+export function assertNoMissingSecrets(resolved: ResolvedSecrets, connector: string, connection = 'default'): void {
+  if (resolved.missing.length > 0) throw new MissingSecretError(connector, connection, resolved.missing);
+}
+
+/**
+ * `connectors secrets list`: one entry per secret the scheme requires or the manifest declares,
+ * then the session's injected secrets (with its expiry), then every other stored secret, then
+ * injected names set in the environment. Required secrets: `env` wins over `store`. A name the
+ * session holds shows as `session`, because the session's value is the one in use.
+ */
+export async function describeSecrets(options: ResolveSecretsOptions): Promise<SecretDescription[]> {
+  const { connector, scheme, store } = options;
+  const env = options.env ?? process.env;
+  const ref = { connector, connection: options.connection ?? 'default' };
+  const [stored, session] = await Promise.all([store.getSecrets(ref), store.getSession(ref)]);
+  const entries: SecretDescription[] = [];
+  const listed = new Set<string>();
+  const add = (entry: Omit<SecretDescription, 'env'>): void => {
+    entries.push({ ...entry, env: secretEnvName(connector, entry.name) });
+    listed.add(entry.name);
+  };
+  for (const spec of collectRequiredSecrets(scheme, options.declared)) {
+    const names = [spec.name, ...(spec.aliases ?? [])];
+    const found = findSecret(connector, names, env, stored);
+    add({ name: spec.name, source: found?.source ?? 'missing' });
+    names.forEach((name) => listed.add(name));
+  }
+  for (const name of Object.keys(session?.secrets ?? {})) {
+    if (listed.has(name)) continue;
+    add({ name, source: 'session', ...(session?.expiresAt ? { expiresAt: session.expiresAt } : {}) });
+  }
+  for (const name of Object.keys(stored)) {
+    if (listed.has(name)) continue;
+    add({ name, source: readEnv(env, secretEnvName(connector, name)) === undefined ? 'store' : 'env' });
+  }
+  for (const spec of scheme.injectedSecrets) {
+    if (listed.has(spec.name) || readEnv(env, secretEnvName(connector, spec.name)) === undefined) continue;
+    add({ name: spec.name, source: 'env' });
+  }
+  return entries;
+}
+
+/**
+ * The required secrets: the scheme's, then the manifest's. A name both give is one secret,
+ * optional only when both say so.
+ */
+export function collectRequiredSecrets(
+  scheme: Pick<AuthScheme, 'requiredSecrets'>,
+  declared: SecretDeclaration[] = [],
+): SecretSpec[] {
+  const specs = new Map<string, SecretSpec>();
+  const all: SecretSpec[] = [...scheme.requiredSecrets, ...declared];
+  for (const spec of all) {
+    const known = specs.get(spec.name);
+    if (!known) {
+      specs.set(spec.name, { ...spec });
+      continue;
+    }
+    const aliases = [...(known.aliases ?? []), ...(spec.aliases ?? [])];
+    specs.set(spec.name, {
+      ...known,
+      optional: Boolean(known.optional) && Boolean(spec.optional),
+      ...(aliases.length > 0 ? { aliases } : {}),
+    });
+  }
+  return [...specs.values()];
+}
+
+/** The first of `names` set in the environment, else the first in the store. */
+function findSecret(
+  connector: string,
+  names: string[],
+  env: NodeJS.ProcessEnv,
+  stored: Record<string, string>,
+): { value: string; source: SecretSource } | undefined {
+  for (const name of names) {
+    const value = readEnv(env, secretEnvName(connector, name));
+    if (value !== undefined) return { value, source: 'env' };
+  }
+  for (const name of names) {
+    if (Object.hasOwn(stored, name)) return { value: stored[name] as string, source: 'store' };
+  }
+  return undefined;
+}
+
+function readEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
