@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
 import { createHttpClient } from '../../http/http-client.js';
-import type { AuthContext, OutgoingRequest } from '../../plugin-api.js';
+import type { AuthContext, AuthScheme, OutgoingRequest } from '../../plugin-api.js';
 import { jwtScheme } from './jwt.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
@@ -180,7 +180,7 @@ describe('jwt renewal', () => {
 describe('jwt apply', () => {
   it('sends Authorization: Bearer <jwt_access_token>', () => {
     const request: OutgoingRequest = { method: 'GET', url: new URL(`${API}/x`), headers: {} };
-    jwtScheme.apply(request, { secrets: { jwt_access_token: 'acc' } }, makeContext({ login_url: 'x' }));
+    (jwtScheme as AuthScheme).apply(request, { secrets: { jwt_access_token: 'acc' } }, makeContext({ login_url: 'x' }));
     expect(request.headers.authorization).toBe('Bearer acc');
   });
 });

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
 import { createHttpClient } from '../../http/http-client.js';
-import type { AuthContext, OutgoingRequest } from '../../plugin-api.js';
+import type { AuthContext, AuthScheme, OutgoingRequest } from '../../plugin-api.js';
 import { formatTripletexAuthorization, tripletexScheme } from './tripletex.js';
 
 const BASE = 'https://tripletex.example.test/v2';
@@ -63,7 +63,7 @@ describe('tripletex authenticate', () => {
   it('creates a new session on renewal instead of reusing the previous one', async () => {
     nock('https://tripletex.example.test').put('/v2/token/session/:create').query(true).reply(200, sessionAnswer('sess-new', 'x'));
     const previous = { secrets: { consumer_key: CONSUMER, employee_token: EMPLOYEE, session_token: 'sess-old' } };
-    const session = await tripletexScheme.authenticate(makeContext(), previous);
+    const session = await (tripletexScheme as AuthScheme).authenticate(makeContext(), previous);
     expect(session.secrets.session_token).toBe('sess-new');
   });
 

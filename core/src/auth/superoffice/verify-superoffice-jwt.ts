@@ -1,0 +1,74 @@
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { AuthError } from '../../errors.js';
+import type { AuthContext } from '../../plugin-api.js';
+import { SUPEROFFICE_PATHS } from './login-url.js';
+
+/** Fetches `<login_url>/login/.well-known/jwks` through the runtime's HTTP client. */
+export async function fetchSuperOfficeJwks(ctx: AuthContext, loginUrl: string): Promise<JSONWebKeySet> {
+  const response = await ctx.http.request({
+    url: `${loginUrl}${SUPEROFFICE_PATHS.jwks}`,
+    headers: { accept: 'application/json' },
+    throwHttpErrors: false,
+  });
+  let jwks: unknown;
+  try {
+    jwks = response.status === 200 ? JSON.parse(response.body) : undefined;
+  } catch {
+    jwks = undefined;
+  }
+  if (!jwks || typeof jwks !== 'object' || !Array.isArray((jwks as JSONWebKeySet).keys)) {
+    throw new AuthError(
+      `SuperOffice's key set at ${loginUrl}${SUPEROFFICE_PATHS.jwks} answered ${response.status} without a JSON Web Key Set; check auth.login_url.`,
+      { status: response.status },
+    );
+  }
+  return jwks as JSONWebKeySet;
+}
+
+/** What to check a SuperOffice JWT against. */
+export interface SuperOfficeJwtCheck {
+  jwks: JSONWebKeySet;
+  /** The expected `aud`. */
+  clientId: string;
+  now: Date;
+  /** Names the token in errors: `id_token`, `system user ticket`. */
+  what: string;
+}
+
+function explain(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const claim = (error as { claim?: string }).claim;
+  switch (code) {
+    case 'ERR_JWT_EXPIRED':
+      return 'has expired';
+    case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      return claim === 'aud' ? 'is not for this client_id (aud)' : `has an unacceptable "${claim ?? 'unknown'}" claim`;
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return 'has a signature that does not verify';
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return 'is signed with a key that is not in the login server\'s key set';
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return 'is not signed with RS256';
+    default:
+      return 'is not a valid JWT';
+  }
+}
+
+/**
+ * Verifies a JWT from SuperOffice's login server: RS256 signature against the JWKS, `exp`
+ * (required, checked against `now`) and `aud` = client_id. Returns the claims.
+ */
+export async function verifySuperOfficeJwt(token: string, check: SuperOfficeJwtCheck): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, createLocalJWKSet(check.jwks), {
+      algorithms: ['RS256'],
+      audience: check.clientId,
+      currentDate: check.now,
+      requiredClaims: ['exp'],
+    });
+    return payload;
+  } catch (error) {
+    throw new AuthError(`The SuperOffice ${check.what} ${explain(error)}; check client_id and auth.login_url (the environment).`);
+  }
+}
