@@ -1,0 +1,46 @@
+/** The `auth` block against the scheme it names: the scheme exists, its options fit its schema. */
+import type { SchemeRegistry, RegisteredScheme } from '../auth/registry.js';
+import { describeErrors } from '../schema/describe-errors.js';
+import { suggest } from '../schema/suggest.js';
+import { getSchemeOptionsValidator } from '../schema/validators.js';
+import type { Report } from './report.js';
+
+/** The keys of the `auth` block that belong to the host, not to the scheme. */
+export const HOST_AUTH_KEYS: readonly string[] = ['scheme', 'refresh_before', 'apply'];
+
+/** The scheme's options: the `auth` block without the host keys. */
+export function extractSchemeOptions(auth: Record<string, unknown>): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(auth)) {
+    if (!HOST_AUTH_KEYS.includes(key)) options[key] = value;
+  }
+  return options;
+}
+
+/** Checks `auth.scheme` and the scheme's options; returns the scheme when it is known. */
+export function checkAuth(manifest: Record<string, unknown>, registry: SchemeRegistry, report: Report): RegisteredScheme | undefined {
+  const auth = manifest.auth;
+  if (auth === null || typeof auth !== 'object' || Array.isArray(auth)) return undefined;
+  const name = (auth as Record<string, unknown>).scheme;
+  if (typeof name !== 'string' || name === '') return undefined;
+  const registered = registry.get(name);
+  if (!registered) {
+    const names = registry.names();
+    const close = suggest(name, names);
+    report(['auth', 'scheme'], `unknown auth scheme \`${name}\`; available: ${names.join(', ')}${close ? `; did you mean \`${close}\`?` : ''}`);
+    return undefined;
+  }
+  const options = structuredClone(extractSchemeOptions(auth as Record<string, unknown>));
+  const validate = getSchemeOptionsValidator(registered.scheme);
+  if (!validate(options)) {
+    for (const issue of describeErrors(validate.errors, options)) {
+      const message = issue.message.startsWith('missing required key')
+        ? issue.message.replace('missing required key', `auth scheme \`${name}\` requires the option`)
+        : issue.message.startsWith('unknown key')
+          ? issue.message.replace('unknown key', `unknown option`).replace(/; (did you mean|allowed)/, ` for auth scheme \`${name}\`; $1`)
+          : issue.message;
+      report(['auth', ...issue.segments], message, { target: issue.target });
+    }
+  }
+  return registered;
+}

@@ -1,0 +1,120 @@
+/**
+ * Templates in a manifest: each templated string parses, and each reference names a known
+ * namespace, a declared config property, a secret the scheme injects or the manifest declares,
+ * and a known `page`/`state` value. Auth options may read `config` only (DESIGN.md section 8).
+ */
+import type { RegisteredScheme } from '../auth/registry.js';
+import type { PathSegment } from '../schema/json-path.js';
+import { suggest } from '../schema/suggest.js';
+import { compileTemplate } from '../templates/render.js';
+import { formatReference, templateNamespaces, type TemplateReference } from '../templates/references.js';
+import { TemplateSyntaxError } from '../templates/template-syntax-error.js';
+import { HOST_AUTH_KEYS } from './check-auth.js';
+import type { Report } from './report.js';
+
+/** The keys of `page` templates may read. */
+export const PAGE_KEYS: readonly string[] = ['offset', 'limit', 'number', 'size', 'cursor'];
+/** The keys of `state` templates may read. */
+export const STATE_KEYS: readonly string[] = ['cursor'];
+
+interface Scope {
+  config: string[];
+  secrets: string[];
+  /** Namespaces allowed at this field. */
+  namespaces: readonly string[];
+}
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks every templated field of a (schema-checked) manifest. */
+export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefined, report: Report): void {
+  const configSchema = manifest.config;
+  const config = isObject(configSchema) && isObject(configSchema.properties) ? Object.keys(configSchema.properties) : [];
+  const declared = Array.isArray(manifest.secrets) ? manifest.secrets.filter(isObject).map((s) => String(s.name)) : [];
+  const injected = scheme
+    ? scheme.scheme.injectedSecrets.flatMap((s) => [s.name, ...(s.aliases ?? [])])
+    : undefined;
+  const secrets = [...new Set([...(injected ?? []), ...declared])];
+  const all: Scope = { config, secrets, namespaces: templateNamespaces };
+  // Without a known scheme, secret references cannot be judged: the scheme problem is reported already.
+  const checkSecrets = injected !== undefined;
+
+  const visit = (value: unknown, segments: PathSegment[], scope: Scope): void => {
+    if (typeof value === 'string') checkString(value, segments, scope, checkSecrets, report);
+    else if (Array.isArray(value)) value.forEach((item, i) => visit(item, [...segments, i], scope));
+    else if (isObject(value)) for (const [key, item] of Object.entries(value)) visit(item, [...segments, key], scope);
+  };
+
+  visit(manifest.base_url, ['base_url'], all);
+  visit(manifest.headers, ['headers'], all);
+  if (isObject(manifest.check)) {
+    for (const key of ['path', 'url', 'params', 'headers', 'body']) visit(manifest.check[key], ['check', key], all);
+  }
+  if (isObject(manifest.auth)) {
+    const authScope: Scope = { config, secrets, namespaces: ['config'] };
+    for (const [key, item] of Object.entries(manifest.auth)) {
+      if (!HOST_AUTH_KEYS.includes(key)) visit(item, ['auth', key], authScope);
+    }
+  }
+  if (Array.isArray(manifest.streams)) {
+    manifest.streams.forEach((stream, i) => {
+      if (!isObject(stream)) return;
+      for (const key of ['path', 'url', 'params', 'headers', 'body']) visit(stream[key], ['streams', i, key], all);
+      if (isObject(stream.incremental)) visit(stream.incremental.start, ['streams', i, 'incremental', 'start'], all);
+    });
+  }
+}
+
+function checkString(source: string, segments: PathSegment[], scope: Scope, checkSecrets: boolean, report: Report): void {
+  if (!source.includes('{{')) return;
+  let references: TemplateReference[];
+  try {
+    references = compileTemplate(source).references;
+  } catch (error) {
+    if (!(error instanceof TemplateSyntaxError)) throw error;
+    report(segments, `template error: ${error.reason}`, { offset: error.offset });
+    return;
+  }
+  for (const reference of references) {
+    const message = judgeReference(reference, scope, checkSecrets);
+    if (message) report(segments, message, { offset: reference.start });
+  }
+}
+
+function judgeReference(reference: TemplateReference, scope: Scope, checkSecrets: boolean): string | undefined {
+  const { namespace, path } = reference;
+  const written = formatReference(namespace, path);
+  if (!(templateNamespaces as readonly string[]).includes(namespace)) {
+    const close = suggest(namespace, templateNamespaces);
+    return `unknown template namespace \`${namespace}\` in \`${written}\`; known: ${templateNamespaces.join(', ')}${close ? `; did you mean \`${close}\`?` : ''}`;
+  }
+  if (!scope.namespaces.includes(namespace)) {
+    return `\`${written}\`: only ${scope.namespaces.map((n) => `\`${n}\``).join(', ')} may be used here`;
+  }
+  const first = path[0];
+  if (first === undefined) return `\`${namespace}\` alone is not a value; name one, e.g. \`${namespace}.<name>\``;
+  const unknown = (what: string, known: readonly string[], hint: string): string => {
+    const close = suggest(first, known);
+    return `${what} \`${first}\` in \`${written}\`${close ? `; did you mean \`${close}\`?` : `; ${hint}`}`;
+  };
+  switch (namespace) {
+    case 'config':
+      return scope.config.includes(first)
+        ? undefined
+        : unknown('undeclared config property', scope.config, scope.config.length ? `declared: ${scope.config.join(', ')}` : 'declare it under `config.properties`');
+    case 'secrets':
+      if (!checkSecrets || scope.secrets.includes(first)) return undefined;
+      return unknown(
+        'undeclared secret',
+        scope.secrets,
+        `known: ${scope.secrets.length ? scope.secrets.join(", ") : "none"}; declare others under \`secrets\``,
+      );
+    case 'page':
+      return PAGE_KEYS.includes(first) ? undefined : unknown('unknown page value', PAGE_KEYS, `known: ${PAGE_KEYS.join(', ')}`);
+    case 'state':
+      return STATE_KEYS.includes(first) ? undefined : unknown('unknown state value', STATE_KEYS, `known: ${STATE_KEYS.join(', ')}`);
+    default:
+      return undefined;
+  }
+}

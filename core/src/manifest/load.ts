@@ -1,0 +1,148 @@
+/**
+ * Reading a YAML file with source positions. Every problem (syntax, tabs, duplicate keys, an
+ * empty or non-mapping document, a file too big) comes back as a {@link Problem} at file:line:col;
+ * {@link YamlFile.locate} maps a path in the parsed value back to its node.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type { PathSegment } from '../schema/json-path.js';
+import { createProblem, type Problem } from './problem.js';
+
+/** Manifests and config files larger than this are refused before parsing. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** A parsed YAML file. */
+export interface YamlFile {
+  /** The file as the caller named it (used in problems). */
+  file: string;
+  text: string;
+  /** The document as plain data (a mapping). */
+  value: Record<string, unknown>;
+  document: Document;
+  /** Line and column (from 1) of the node at `segments`: its key with `target: 'key'`, else its value. */
+  locate(segments: readonly PathSegment[], target?: 'key' | 'value'): { line: number; col: number };
+  /** The YAML node at `segments`, if there is one (aliases resolved). */
+  nodeAt(segments: readonly PathSegment[]): Node | undefined;
+}
+
+/** The outcome of {@link loadYamlFile}: a file, or the problems that stopped it. */
+export type LoadResult = { ok: true; yaml: YamlFile } | { ok: false; problems: Problem[] };
+
+const YAML_MESSAGES: Record<string, string> = {
+  TAB_AS_INDENT: 'a tab is used for indentation; indent with spaces',
+  DUPLICATE_KEY: 'duplicate key',
+  MULTIPLE_DOCS: 'the file holds more than one YAML document (`---`); a manifest is one document',
+  MISSING_CHAR: 'YAML syntax error',
+};
+
+function describeYamlError(code: string, message: string, key?: string): string {
+  if (code === 'DUPLICATE_KEY') return `duplicate key${key ? ` \`${key}\`` : ''}; each key may appear once in a mapping`;
+  const known = YAML_MESSAGES[code];
+  const detail = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/;\s*please use .*$/, '');
+  if (code === 'TAB_AS_INDENT' || code === 'MULTIPLE_DOCS') return known!;
+  return `YAML syntax error: ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`;
+}
+
+/** Reads and parses one YAML file whose document must be a mapping. */
+export async function loadYamlFile(file: string, what = 'manifest'): Promise<LoadResult> {
+  const fail = (message: string, line = 0, col = 0): LoadResult => ({ ok: false, problems: [createProblem(file, line, col, [], message)] });
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) return fail('is a folder, not a file');
+    size = info.size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return fail(code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`);
+  }
+  if (size > MAX_FILE_BYTES) {
+    return fail(`the file is ${(size / MAX_FILE_BYTES).toFixed(1)} MiB; a ${what} may be at most 1 MiB`);
+  }
+  const text = await readFile(file, 'utf8');
+  return parseYamlText(file, text, what);
+}
+
+/** Parses YAML text already read; see {@link loadYamlFile}. */
+export function parseYamlText(file: string, text: string, what = 'manifest'): LoadResult {
+  if (text.trim() === '') {
+    return { ok: false, problems: [createProblem(file, 1, 1, [], `the file is empty; a ${what} is a YAML mapping`)] };
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const position = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  if (document.errors.length > 0) {
+    const duplicates = document.errors.filter((e) => e.code === 'DUPLICATE_KEY');
+    const chosen = duplicates.length > 0 ? duplicates : [document.errors[0]!];
+    return {
+      ok: false,
+      problems: chosen.map((error) => {
+        const { line, col } = position(error.pos[0]);
+        const key = error.code === 'DUPLICATE_KEY' ? text.slice(error.pos[0], error.pos[1]).trim() || undefined : undefined;
+        return createProblem(file, line, col, [], describeYamlError(error.code, error.message, key));
+      }),
+    };
+  }
+  const root = document.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) {
+    return { ok: false, problems: [createProblem(file, 1, 1, [], `the file holds no data; a ${what} is a YAML mapping`)] };
+  }
+  if (!isMap(root)) {
+    const { line, col } = position(root.range?.[0] ?? 0);
+    const kind = isSeq(root) ? 'a list' : 'a single value';
+    return { ok: false, problems: [createProblem(file, line, col, [], `the document is ${kind}; a ${what} must be a mapping (key: value)`)] };
+  }
+  let value: Record<string, unknown>;
+  try {
+    value = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (error) {
+    return { ok: false, problems: [createProblem(file, 1, 1, [], `YAML error: ${(error as Error).message.split('\n')[0]}`)] };
+  }
+
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
+  const walk = (segments: readonly PathSegment[]): { node: Node | undefined; pair?: Pair; depth: number } => {
+    let node: unknown = root;
+    let pair: Pair | undefined;
+    let depth = 0;
+    for (const segment of segments) {
+      node = resolve(node);
+      let next: unknown;
+      let nextPair: Pair | undefined;
+      if (isMap(node)) {
+        nextPair = node.items.find((item) => isPair(item) && (isScalar(item.key) ? String(item.key.value) : String(item.key)) === String(segment)) as Pair | undefined;
+        next = nextPair?.value ?? undefined;
+        if (nextPair && next === undefined) next = nextPair.key;
+      } else if (isSeq(node) && typeof segment === 'number') {
+        next = node.items[segment];
+      }
+      if (next === undefined || next === null) break;
+      node = next;
+      pair = nextPair;
+      depth++;
+    }
+    return { node: resolve(node) as Node | undefined, pair, depth };
+  };
+
+  return {
+    ok: true,
+    yaml: {
+      file,
+      text,
+      value,
+      document,
+      nodeAt: (segments) => {
+        const found = walk(segments);
+        return found.depth === segments.length ? found.node : undefined;
+      },
+      locate: (segments, target = 'value') => {
+        const found = walk(segments);
+        const complete = found.depth === segments.length;
+        const keyNode = complete && target === 'key' && found.pair && (found.pair.key as Node | null);
+        const node = keyNode || found.node;
+        return position(node?.range?.[0] ?? 0);
+      },
+    },
+  };
+}

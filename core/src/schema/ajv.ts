@@ -1,0 +1,50 @@
+/**
+ * The process-wide Ajv instance (draft 2020-12, with formats). Schemas are compiled once and the
+ * validators cached: by `$id` for our own schemas, by schema object for plugin and config schemas.
+ * `useDefaults` is on: defaults live only in schemas and are applied while validating.
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { JSONSchema } from '../plugin-api.js';
+
+type AddFormats = (ajv: Ajv2020) => Ajv2020;
+const addFormats: AddFormats =
+  ((addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats));
+
+let instance: Ajv2020 | undefined;
+const bySchema = new WeakMap<object, ValidateFunction>();
+
+/** The shared Ajv instance: all errors, verbose (errors carry the data), defaults applied, not strict. */
+export function getAjv(): Ajv2020 {
+  if (!instance) {
+    instance = new Ajv2020({ allErrors: true, verbose: true, strict: false, useDefaults: true });
+    addFormats(instance);
+  }
+  return instance;
+}
+
+/**
+ * Compiles a schema that is not ours (a plugin's options, a manifest's `config`) once per schema
+ * object. Its top-level `$id` and `$schema` are dropped so two plugins reusing an `$id`, or a
+ * draft-07 `$schema` line, cannot break compilation.
+ */
+export function compileForeignSchema(schema: JSONSchema): ValidateFunction {
+  let validate = bySchema.get(schema);
+  if (!validate) {
+    const { $id: _id, $schema: _schema, ...rest } = schema;
+    validate = getAjv().compile(rest);
+    bySchema.set(schema, validate);
+  }
+  return validate;
+}
+
+/** Compiles one of our schemas once, keyed by its `$id`. */
+export function compileOwnSchema(schema: JSONSchema): ValidateFunction {
+  const ajv = getAjv();
+  const id = schema.$id as string | undefined;
+  const cached = id ? ajv.getSchema(id) : bySchema.get(schema);
+  if (cached) return cached;
+  const validate = ajv.compile(schema);
+  if (!id) bySchema.set(schema, validate);
+  return validate;
+}

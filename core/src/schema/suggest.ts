@@ -1,0 +1,20 @@
+import { distance } from 'fastest-levenshtein';
+
+/**
+ * The closest of `candidates` to a misspelt `word`, when it is close enough to be a likely typo
+ * (at most a third of its length different, at least 1, at most 3 edits); else undefined.
+ */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(lower, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  return best !== undefined && bestDistance <= limit && best !== word ? best : undefined;
+}

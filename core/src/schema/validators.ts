@@ -1,0 +1,36 @@
+/** The validators of the manifest, the project config and scheme options, compiled once per process. */
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import type { AuthScheme, JSONSchema } from '../plugin-api.js';
+import { compileForeignSchema, compileOwnSchema } from './ajv.js';
+import { loadSchema } from './load-schema.js';
+
+/** The `$id` of the manifest schema, for editors and `$schema` lines. */
+export const MANIFEST_SCHEMA_ID = 'https://connectors.dev/schemas/v1/connector.schema.json';
+/** The `$id` of the project config schema. */
+export const PROJECT_CONFIG_SCHEMA_ID = 'https://connectors.dev/schemas/v1/connectors.config.schema.json';
+
+/** The manifest schema as a plain object. */
+export function getManifestSchema(): JSONSchema {
+  return loadSchema('connector.schema.json');
+}
+
+/** Validates a manifest (applying the schema's defaults). */
+export function getManifestValidator(): ValidateFunction {
+  return compileOwnSchema(getManifestSchema());
+}
+
+/** Validates a project config (`connectors.config.yaml`). */
+export function getProjectConfigValidator(): ValidateFunction {
+  return compileOwnSchema(loadSchema('connectors.config.schema.json'));
+}
+
+const OPEN_OPTIONS: JSONSchema = { type: 'object' };
+
+/**
+ * Validates a scheme's options (the `auth` block without `scheme`, `refresh_before`, `apply`),
+ * applying the scheme schema's defaults. Compiled once per options schema; a scheme without one
+ * accepts any options.
+ */
+export function getSchemeOptionsValidator(scheme: AuthScheme): ValidateFunction {
+  return compileForeignSchema(scheme.options ?? OPEN_OPTIONS);
+}
