@@ -25,6 +25,12 @@ export async function fetchSuperOfficeJwks(ctx: AuthContext, loginUrl: string): 
   return jwks as JSONWebKeySet;
 }
 
+/**
+ * Allowed clock difference between this machine and SuperOffice's login server. The server stamps
+ * `nbf` = now, so a clock a few seconds behind would otherwise reject a fresh token.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
 /** What to check a SuperOffice JWT against. */
 export interface SuperOfficeJwtCheck {
   jwks: JSONWebKeySet;
@@ -38,10 +44,12 @@ export interface SuperOfficeJwtCheck {
 function explain(error: unknown): string {
   const code = (error as { code?: string }).code;
   const claim = (error as { claim?: string }).claim;
+  const reason = (error as { reason?: string }).reason;
   switch (code) {
     case 'ERR_JWT_EXPIRED':
       return 'has expired';
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
+      if (reason === 'missing') return `has no "${claim ?? 'unknown'}" claim`;
       return claim === 'aud' ? 'is not for this client_id (aud)' : `has an unacceptable "${claim ?? 'unknown'}" claim`;
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return 'has a signature that does not verify';
@@ -57,7 +65,8 @@ function explain(error: unknown): string {
 
 /**
  * Verifies a JWT from SuperOffice's login server: RS256 signature against the JWKS, `exp`
- * (required, checked against `now`) and `aud` = client_id. Returns the claims.
+ * (required, checked against `now` with {@link CLOCK_TOLERANCE_SECONDS}) and `aud` = client_id.
+ * Returns the claims.
  */
 export async function verifySuperOfficeJwt(token: string, check: SuperOfficeJwtCheck): Promise<JWTPayload> {
   try {
@@ -66,6 +75,7 @@ export async function verifySuperOfficeJwt(token: string, check: SuperOfficeJwtC
       audience: check.clientId,
       currentDate: check.now,
       requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
     });
     return payload;
   } catch (error) {
