@@ -44,6 +44,9 @@ export function setStreamCursor(state: StateValue, stream: string, cursor: Curso
 export function parseStateValue(input: unknown, source: string): StateValue {
   let value = input;
   if (isObject(value) && value.type === 'STATE') value = value.value;
+  else if (isObject(value) && typeof value.type === 'string') {
+    throw new UsageError(`The state in ${source} is a Singer ${value.type} message, not a STATE.`);
+  }
   if (!isObject(value)) throw new UsageError(`The state in ${source} is not a JSON object with "bookmarks".`);
   const bookmarks = value.bookmarks ?? {};
   if (!isObject(bookmarks)) throw new UsageError(`The state in ${source} has "bookmarks" that is not an object.`);

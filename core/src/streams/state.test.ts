@@ -1,0 +1,101 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConnectorsError, UsageError } from '../errors.js';
+import {
+  createEmptyState,
+  FileStateStore,
+  getStreamCursor,
+  loadStateFile,
+  parseStateValue,
+  setStreamCursor,
+} from './state.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'state-test-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('state values', () => {
+  it('sets a cursor without touching other bookmarks or the input', () => {
+    const before = { bookmarks: { a: { cursor: 1 } }, other: true };
+    const after = setStreamCursor(before, 'b', '2024');
+    expect(after).toEqual({ bookmarks: { a: { cursor: 1 }, b: { cursor: '2024' } }, other: true });
+    expect(before.bookmarks).toEqual({ a: { cursor: 1 } });
+    expect(getStreamCursor(after, 'b')).toBe('2024');
+    expect(getStreamCursor(createEmptyState(), 'b')).toBeUndefined();
+  });
+
+  it('rejects bad shapes with a usage error naming the source', () => {
+    expect(() => parseStateValue([], 'x.json')).toThrow('The state in x.json is not a JSON object with "bookmarks".');
+    expect(() => parseStateValue({ bookmarks: [] }, 'x.json')).toThrow(UsageError);
+    expect(() => parseStateValue({ bookmarks: { a: { cursor: {} } } }, 'x.json')).toThrow(/not a string or a number/);
+  });
+});
+
+describe('loadStateFile', () => {
+  const value = { bookmarks: { customers: { cursor: '2024-01-01' } } };
+
+  it('reads a STATE value (the state.json --output writes)', async () => {
+    await writeFile(join(dir, 's.json'), JSON.stringify(value));
+    expect(await loadStateFile(join(dir, 's.json'))).toEqual(value);
+  });
+
+  it('reads a STATE message', async () => {
+    await writeFile(join(dir, 's.json'), JSON.stringify({ type: 'STATE', value }));
+    expect(await loadStateFile(join(dir, 's.json'))).toEqual(value);
+  });
+
+  it('reads Singer output lines, the last STATE winning', async () => {
+    const lines = [
+      { type: 'SCHEMA', stream: 'customers', schema: {}, key_properties: [] },
+      { type: 'STATE', value: { bookmarks: { customers: { cursor: 'old' } } } },
+      { type: 'RECORD', stream: 'customers', record: {} },
+      { type: 'STATE', value },
+    ];
+    await writeFile(join(dir, 'out.jsonl'), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+    expect(await loadStateFile(join(dir, 'out.jsonl'))).toEqual(value);
+  });
+
+  it('names the file when it is missing or not JSON', async () => {
+    const missing = join(dir, 'none.json');
+    await expect(loadStateFile(missing)).rejects.toThrow(`The state file ${missing} does not exist.`);
+    await writeFile(join(dir, 'bad.json'), '{ nope');
+    await expect(loadStateFile(join(dir, 'bad.json'))).rejects.toThrow(`The state file ${join(dir, 'bad.json')} is not JSON.`);
+    await writeFile(join(dir, 'rec.json'), '{"type":"RECORD"}\n');
+    await expect(loadStateFile(join(dir, 'rec.json'))).rejects.toThrow(/is a Singer RECORD message, not a STATE/);
+    await writeFile(join(dir, 'rec.jsonl'), '{"type":"RECORD"}\n{"type":"RECORD"}\n');
+    await expect(loadStateFile(join(dir, 'rec.jsonl'))).rejects.toThrow(/holds no STATE message/);
+  });
+});
+
+describe('FileStateStore', () => {
+  it('saves under <home>/state/<connector>/<connection>.json and loads it back', async () => {
+    const store = new FileStateStore(dir);
+    expect(await store.load('tripletex', 'default')).toBeUndefined();
+    const value = setStreamCursor(createEmptyState(), 'customers', 7);
+    await store.save('tripletex', 'default', value);
+    const path = join(dir, 'state', 'tripletex', 'default.json');
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(value);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    expect(await readdir(join(dir, 'state', 'tripletex'))).toEqual(['default.json']);
+    expect(await store.load('tripletex', 'default')).toEqual(value);
+  });
+
+  it('refuses names that would leave the folder', () => {
+    const store = new FileStateStore(dir);
+    expect(() => store.pathOf('../x', 'default')).toThrow(UsageError);
+    expect(() => store.pathOf('x', 'a/b')).toThrow(UsageError);
+  });
+
+  it('reports a corrupt saved state', async () => {
+    const store = new FileStateStore(dir);
+    await store.save('x', 'default', createEmptyState());
+    await writeFile(store.pathOf('x', 'default'), 'garbage');
+    await expect(store.load('x', 'default')).rejects.toThrow(ConnectorsError);
+  });
+});
