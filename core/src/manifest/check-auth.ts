@@ -33,12 +33,16 @@ export function checkAuth(manifest: Record<string, unknown>, registry: SchemeReg
   const options = structuredClone(extractSchemeOptions(auth as Record<string, unknown>));
   const validate = getSchemeOptionsValidator(registered.scheme);
   if (!validate(options)) {
+    const known = [...Object.keys((registered.scheme.options?.properties as object | undefined) ?? {}), ...HOST_AUTH_KEYS];
     for (const issue of describeErrors(validate.errors, options)) {
-      const message = issue.message.startsWith('missing required key')
-        ? issue.message.replace('missing required key', `auth scheme \`${name}\` requires the option`)
-        : issue.message.startsWith('unknown key')
-          ? issue.message.replace('unknown key', `unknown option`).replace(/; (did you mean|allowed)/, ` for auth scheme \`${name}\`; $1`)
-          : issue.message;
+      let message = issue.message;
+      if (message.startsWith('missing required key')) {
+        message = message.replace('missing required key', `auth scheme \`${name}\` requires the option`);
+      } else if (message.startsWith('unknown key') && issue.target === 'key') {
+        const key = String(issue.segments[issue.segments.length - 1]);
+        const close = suggest(key, known);
+        message = `unknown option \`${key}\` for auth scheme \`${name}\`; ${close ? `did you mean \`${close}\`?` : `allowed: ${known.join(', ')}`}`;
+      }
       report(['auth', ...issue.segments], message, { target: issue.target });
     }
   }

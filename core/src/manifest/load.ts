@@ -43,6 +43,14 @@ function describeYamlError(code: string, message: string, key?: string): string 
   return `YAML syntax error: ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`;
 }
 
+/** The key written at `offset` (`name: x` -> `name`), for duplicate-key messages. */
+function readKeyAt(text: string, offset: number): string | undefined {
+  const match = /^("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:#\n,{}[\]]+?)\s*:/.exec(text.slice(offset, offset + 1000));
+  if (!match) return undefined;
+  const raw = match[1]!;
+  return raw.startsWith('"') || raw.startsWith("'") ? raw.slice(1, -1) : raw;
+}
+
 /** Reads and parses one YAML file whose document must be a mapping. */
 export async function loadYamlFile(file: string, what = 'manifest'): Promise<LoadResult> {
   const fail = (message: string, line = 0, col = 0): LoadResult => ({ ok: false, problems: [createProblem(file, line, col, [], message)] });
@@ -80,7 +88,7 @@ export function parseYamlText(file: string, text: string, what = 'manifest'): Lo
       ok: false,
       problems: chosen.map((error) => {
         const { line, col } = position(error.pos[0]);
-        const key = error.code === 'DUPLICATE_KEY' ? text.slice(error.pos[0], error.pos[1]).trim() || undefined : undefined;
+        const key = error.code === 'DUPLICATE_KEY' ? readKeyAt(text, error.pos[0]) : undefined;
         return createProblem(file, line, col, [], describeYamlError(error.code, error.message, key));
       }),
     };

@@ -2,7 +2,7 @@ import { distance } from 'fastest-levenshtein';
 
 /**
  * The closest of `candidates` to a misspelt `word`, when it is close enough to be a likely typo
- * (at most a third of its length different, at least 1, at most 3 edits); else undefined.
+ * (edits at most a third of its length, rounded up, between 1 and 3); else undefined.
  */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
@@ -15,6 +15,6 @@ export function suggest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const limit = Math.min(3, Math.max(1, Math.ceil(word.length / 3)));
   return best !== undefined && bestDistance <= limit && best !== word ? best : undefined;
 }
