@@ -272,3 +272,17 @@ describe('superoffice login', () => {
     expect(tokens.isDone()).toBe(false);
   });
 });
+
+describe('superoffice token answers', () => {
+  it('reports a 200 answer without access_token as it is, not as a refusal', async () => {
+    nock(LOGIN).post('/login/common/oauth/tokens').reply(200, { token_type: 'Bearer' });
+    await expect(superofficeScheme.authenticate(makeContext())).rejects.toThrow(/without a valid access_token/);
+  });
+
+  it('names invalid_client on a refused authorization with the credentials to check', async () => {
+    nock(LOGIN).post('/login/common/oauth/tokens').reply(401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+    await expect(superofficeScheme.authenticate(makeContext())).rejects.toThrow(
+      /SuperOffice refused the refresh_token grant \(status 401, invalid_client: Client authentication failed\.\); check client_id and client_secret/,
+    );
+  });
+});
