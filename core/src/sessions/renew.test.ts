@@ -1,0 +1,322 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AuthError } from '../errors.js';
+import type { AuthContext, AuthScheme, Session } from '../plugin-api.js';
+import { MemoryStore } from '../secrets/memory-store.js';
+import type { ConnectionRef, StoredSession } from '../secrets/store.js';
+import { SessionManager, type SessionBinding } from './renew.js';
+
+const ref: ConnectionRef = { connector: 'acme', connection: 'default' };
+const start = new Date('2030-01-01T00:00:00Z');
+
+/** A clock the tests move by hand. */
+class FakeClock {
+  time = start.getTime();
+  now = (): Date => new Date(this.time);
+  advance(seconds: number): void {
+    this.time += seconds * 1000;
+  }
+}
+
+class RecordingLog {
+  warnings: string[] = [];
+  debug(): void {}
+  info(): void {}
+  warn(message: string): void {
+    this.warnings.push(message);
+  }
+}
+
+type Authenticate = (ctx: AuthContext, previous?: Session) => Promise<Session>;
+
+/** An oauth2-like scheme: each renewal rotates the refresh token and counts itself. */
+function fakeScheme(clock: FakeClock, lifetime: number | null = 3600): AuthScheme & { calls: (Session | undefined)[]; next?: Authenticate } {
+  const scheme = {
+    name: 'fake',
+    apiVersion: 1 as const,
+    requiredSecrets: [{ name: 'client_id' }],
+    injectedSecrets: [{ name: 'oauth_access_token' }, { name: 'oauth_refresh_token' }],
+    calls: [] as (Session | undefined)[],
+    next: undefined as Authenticate | undefined,
+    async authenticate(ctx: AuthContext, previous?: Session): Promise<Session> {
+      scheme.calls.push(previous);
+      if (scheme.next) return scheme.next(ctx, previous);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const n = scheme.calls.length;
+      const refresh = previous?.secrets.oauth_refresh_token ?? ctx.secrets.oauth_refresh_token ?? 'none';
+      return {
+        secrets: { oauth_access_token: `access-${n}`, oauth_refresh_token: `${refresh}>r${n}` },
+        ...(lifetime === null ? {} : { expiresAt: new Date(clock.time + lifetime * 1000) }),
+      };
+    },
+    apply() {},
+  };
+  return scheme;
+}
+
+function contextFor(clock: FakeClock, seeds: Record<string, string> = {}): AuthContext {
+  return {
+    connector: ref.connector,
+    connection: ref.connection,
+    options: {},
+    secrets: { client_id: 'id', ...seeds },
+    config: {},
+    http: { request: () => Promise.reject(new Error('no http')) },
+    log: new RecordingLog(),
+    now: clock.now,
+  };
+}
+
+function providerError(code: string, description: string): AuthError {
+  return new AuthError(`The token endpoint answered ${code}.`, {
+    providerError: code,
+    providerErrorDescription: description,
+    status: 400,
+  });
+}
+
+let clock: FakeClock;
+let store: MemoryStore;
+let log: RecordingLog;
+let manager: SessionManager;
+let lockDir: string;
+
+beforeEach(async () => {
+  clock = new FakeClock();
+  store = new MemoryStore();
+  log = new RecordingLog();
+  lockDir = await mkdtemp(join(tmpdir(), 'connectors-locks-'));
+  manager = new SessionManager({ store, lockDir, now: clock.now, log });
+});
+
+function bind(scheme: AuthScheme, refreshBefore?: number, seeds?: Record<string, string>): SessionBinding {
+  return { ref, scheme, ctx: contextFor(clock, seeds), ...(refreshBefore === undefined ? {} : { refreshBefore }) };
+}
+
+describe('SessionManager.getSession', () => {
+  it('makes the first session from the seeds, stores it, and reuses it', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme, undefined, { oauth_refresh_token: 'seed' });
+    const first = await manager.getSession(binding);
+    expect(scheme.calls).toEqual([undefined]);
+    expect(first.secrets).toEqual({ oauth_access_token: 'access-1', oauth_refresh_token: 'seed>r1' });
+    expect(await store.getSession(ref)).toMatchObject({
+      secrets: first.secrets,
+      expiresAt: '2030-01-01T01:00:00.000Z',
+      issuedAt: '2030-01-01T00:00:00.000Z',
+    });
+    clock.advance(3000);
+    expect(await manager.getSession(binding)).toEqual(first);
+    expect(scheme.calls).toHaveLength(1);
+  });
+
+  it('renews within refresh_before of expiry, handing the scheme the previous session', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme, 120);
+    const first = await manager.getSession(binding);
+    clock.advance(3479);
+    expect((await manager.getSession(binding)).secrets.oauth_access_token).toBe('access-1');
+    clock.advance(2);
+    const renewed = await manager.getSession(binding);
+    expect(renewed.secrets.oauth_access_token).toBe('access-2');
+    expect(scheme.calls[1]?.secrets).toEqual(first.secrets);
+  });
+
+  it('uses half the lifetime as the window when the token lives shorter than refresh_before', async () => {
+    const scheme = fakeScheme(clock, 30);
+    const binding = bind(scheme, 60);
+    await manager.getSession(binding);
+    clock.advance(14);
+    await manager.getSession(binding);
+    expect(scheme.calls).toHaveLength(1);
+    clock.advance(2);
+    await manager.getSession(binding);
+    expect(scheme.calls).toHaveLength(2);
+  });
+
+  it('never renews a session without expiry before a 401', async () => {
+    const scheme = fakeScheme(clock, null);
+    const binding = bind(scheme);
+    const first = await manager.getSession(binding);
+    clock.advance(10 ** 7);
+    await manager.getSession(binding);
+    expect(scheme.calls).toHaveLength(1);
+    const renewed = await manager.renewAfterUnauthorized(binding, first);
+    expect(renewed.secrets.oauth_access_token).toBe('access-2');
+  });
+
+  it('collapses concurrent first logins in one process into one', async () => {
+    const scheme = fakeScheme(clock);
+    const sessions = await Promise.all(Array.from({ length: 8 }, () => manager.getSession(bind(scheme))));
+    expect(scheme.calls).toHaveLength(1);
+    expect(new Set(sessions.map((s) => s.secrets.oauth_access_token))).toEqual(new Set(['access-1']));
+  });
+
+  it('skips the renewal when the re-read under the lock finds a fresh session', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme);
+    await manager.getSession(binding);
+    clock.advance(3590);
+    const other = new SessionManager({ store, lockDir, now: clock.now, log });
+    const [a, b] = await Promise.all([manager.getSession(binding), other.getSession(binding)]);
+    expect(scheme.calls).toHaveLength(2);
+    expect(a).toEqual(b);
+  });
+
+  it('stores a rotated refresh token before the new session is handed out', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme, undefined, { oauth_refresh_token: 'seed' });
+    await manager.getSession(binding);
+    clock.advance(3590);
+    const events: string[] = [];
+    const setSession = store.setSession.bind(store);
+    store.setSession = async (r: ConnectionRef, s: StoredSession | undefined) => {
+      events.push(`store ${s?.secrets.oauth_refresh_token}`);
+      await setSession(r, s);
+    };
+    const renewed = await manager.getSession(binding);
+    events.push(`use ${renewed.secrets.oauth_refresh_token}`);
+    expect(events).toEqual(['store seed>r1>r2', 'use seed>r1>r2']);
+    expect((await store.getSession(ref))?.secrets.oauth_refresh_token).toBe('seed>r1>r2');
+  });
+
+  it('keeps cookies with the session across renewals', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme);
+    await manager.saveCookies(ref, { jar: 'before any session' });
+    await manager.getSession(binding);
+    expect((await store.getSession(ref))?.cookies).toEqual({ jar: 'before any session' });
+    await manager.saveCookies(ref, { jar: 2 });
+    clock.advance(3590);
+    await manager.getSession(binding);
+    expect((await store.getSession(ref))?.cookies).toEqual({ jar: 2 });
+    expect(await manager.loadCookies(ref)).toEqual({ jar: 2 });
+  });
+
+  it('discards the session', async () => {
+    const scheme = fakeScheme(clock);
+    await manager.getSession(bind(scheme));
+    await manager.discardSession(ref);
+    expect(await store.getSession(ref)).toBeUndefined();
+    await manager.getSession(bind(scheme));
+    expect(scheme.calls).toEqual([undefined, undefined]);
+  });
+});
+
+describe('SessionManager.renewAfterUnauthorized', () => {
+  it('renews once for many requests that got a 401 with the same session', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme);
+    const failed = await manager.getSession(binding);
+    const renewed = await Promise.all(Array.from({ length: 6 }, () => manager.renewAfterUnauthorized(binding, failed)));
+    expect(scheme.calls).toHaveLength(2);
+    expect(new Set(renewed.map((s) => s.secrets.oauth_access_token))).toEqual(new Set(['access-2']));
+    const late = await manager.renewAfterUnauthorized(binding, failed);
+    expect(late.secrets.oauth_access_token).toBe('access-2');
+    expect(scheme.calls).toHaveLength(2);
+  });
+
+  it('renews a 401 even while a session made before it is in flight', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme);
+    const failed = await manager.getSession(binding);
+    scheme.next = async () => {
+      throw providerError('temporarily_unavailable', 'try later');
+    };
+    clock.advance(3590);
+    const kept = manager.getSession(binding);
+    const afterUnauthorized = manager.renewAfterUnauthorized(binding, failed);
+    expect(await kept).toEqual(failed);
+    await expect(afterUnauthorized).rejects.toThrow(/temporarily_unavailable/);
+    expect(scheme.calls).toHaveLength(3);
+  });
+});
+
+describe('failed renewal', () => {
+  async function sessionNearExpiry(scheme: ReturnType<typeof fakeScheme>): Promise<Session> {
+    const session = await manager.getSession(bind(scheme, undefined, { oauth_refresh_token: 'seed' }));
+    clock.advance(3590);
+    return session;
+  }
+
+  it('keeps an unexpired session with a warning, leaves the store alone, and does not retry', async () => {
+    const scheme = fakeScheme(clock);
+    const before = await sessionNearExpiry(scheme);
+    const stored = await store.getSession(ref);
+    scheme.next = async () => {
+      throw providerError('invalid_grant', 'Refresh token revoked');
+    };
+    const binding = bind(scheme);
+    expect(await manager.getSession(binding)).toEqual(before);
+    expect(await manager.getSession(binding)).toEqual(before);
+    expect(scheme.calls).toHaveLength(2);
+    expect(await store.getSession(ref)).toEqual(stored);
+    expect(log.warnings).toEqual([
+      'Could not renew the session of acme (invalid_grant); using the current one until it expires.',
+    ]);
+    expect(log.warnings.join()).not.toMatch(/seed|access-1/);
+  });
+
+  it('fails an expired session with the provider error and what to do, keeping the refresh token', async () => {
+    const scheme = fakeScheme(clock);
+    await sessionNearExpiry(scheme);
+    clock.advance(20);
+    scheme.next = async () => {
+      throw providerError('invalid_grant', 'Refresh token revoked');
+    };
+    const error = await manager.getSession(bind(scheme)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({
+      message: 'Renewing the session of acme failed (invalid_grant: Refresh token revoked).',
+      providerError: 'invalid_grant',
+      providerErrorDescription: 'Refresh token revoked',
+      status: 400,
+      hint: 'Set a new refresh token with "connectors secrets set acme oauth_refresh_token" or log in again with "connectors auth login acme".',
+    });
+    expect(scheme.calls).toHaveLength(2);
+    expect((await store.getSession(ref))?.secrets.oauth_refresh_token).toBe('seed>r1');
+  });
+
+  it('fails after a 401 even when the session has not expired', async () => {
+    const scheme = fakeScheme(clock);
+    const failed = await manager.getSession(bind(scheme));
+    scheme.next = async () => {
+      throw providerError('invalid_client', 'Unknown client');
+    };
+    await expect(manager.renewAfterUnauthorized(bind(scheme), failed)).rejects.toMatchObject({
+      providerError: 'invalid_client',
+    });
+    expect(log.warnings).toEqual([]);
+    expect(await store.getSession(ref)).toMatchObject({ secrets: failed.secrets });
+  });
+
+  it('fails the first login, naming the connection in the hint', async () => {
+    const scheme = fakeScheme(clock);
+    scheme.next = async () => {
+      throw providerError('invalid_grant', 'bad');
+    };
+    const eu = { connector: 'acme', connection: 'eu' };
+    const binding = { ...bind(scheme), ref: eu };
+    await expect(manager.getSession(binding)).rejects.toMatchObject({
+      hint: expect.stringContaining('connectors auth login acme --connection eu'),
+      message: expect.stringContaining('acme (connection eu)'),
+    });
+    expect(await store.getSession(eu)).toBeUndefined();
+  });
+
+  it('passes our own errors through and hides unexpected ones', async () => {
+    const scheme = fakeScheme(clock);
+    scheme.next = async () => {
+      throw new AuthError('The api key was refused.');
+    };
+    await expect(manager.getSession(bind(scheme))).rejects.toThrow('The api key was refused.');
+    scheme.next = async () => {
+      throw new Error('secret-value leaked into a message');
+    };
+    const error = (await manager.getSession(bind(scheme)).catch((caught: unknown) => caught)) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).not.toContain('secret-value');
+  });
+});
