@@ -2,7 +2,7 @@ import { AuthError } from '../../errors.js';
 import type { HttpResponse } from '../../plugin-api.js';
 import { readJwtLifetime } from './jwt-expiry.js';
 import type { JwtOptions } from './jwt-options.js';
-import { readPath } from './read-path.js';
+import { getPath as readPath } from '../../streams/records.js';
 
 /** The tokens of one login or refresh answer. */
 export interface JwtTokens {
