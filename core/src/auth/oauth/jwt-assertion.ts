@@ -1,0 +1,65 @@
+/**
+ * The client's JWT assertion for the JWT bearer grant (RFC 7523 2.1 and 3), signed with a private key.
+ */
+import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { AuthError } from '../../errors.js';
+
+export interface JwtAssertionOptions {
+  /** `iss` and `sub`. */
+  clientId: string;
+  /** `aud`: the token endpoint URL. */
+  audience: string;
+  /** A PEM private key (PKCS#8 or PKCS#1 RSA, SEC1 EC, or Ed25519). */
+  privateKey: string;
+  now: Date;
+  /** Seconds until `exp`; default 300. */
+  lifetime?: number;
+  /** A `kid` header, when the server needs one. */
+  keyId?: string;
+}
+
+/** The JWS algorithm for a key: RS256 for RSA, ES256/384/512 for EC by curve, EdDSA for Ed25519. */
+export function selectSigningAlgorithm(key: KeyObject): string {
+  switch (key.asymmetricKeyType) {
+    case 'rsa':
+      return 'RS256';
+    case 'ec': {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      if (curve === 'prime256v1' || curve === 'P-256') return 'ES256';
+      if (curve === 'secp384r1' || curve === 'P-384') return 'ES384';
+      if (curve === 'secp521r1' || curve === 'P-521') return 'ES512';
+      break;
+    }
+    case 'ed25519':
+      return 'EdDSA';
+  }
+  throw new AuthError(`The private key for the JWT assertion is of an unsupported type (${key.asymmetricKeyType ?? 'unknown'}).`);
+}
+
+/**
+ * Creates the assertion: `iss` = `sub` = client id, `aud` = token URL, `iat`, `exp` (5 minutes
+ * later by default) and a random `jti`, signed with the private key.
+ */
+export async function createJwtAssertion(options: JwtAssertionOptions): Promise<string> {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(options.privateKey);
+  } catch {
+    throw new AuthError('The private key for the JWT assertion is not a readable PEM private key.', {
+      hint: 'For grant_type jwt_bearer the client_secret secret holds the PEM private key.',
+    });
+  }
+  const iat = Math.floor(options.now.getTime() / 1000);
+  const header: { alg: string; typ: string; kid?: string } = { alg: selectSigningAlgorithm(key), typ: 'JWT' };
+  if (options.keyId) header.kid = options.keyId;
+  return new SignJWT({})
+    .setProtectedHeader(header)
+    .setIssuer(options.clientId)
+    .setSubject(options.clientId)
+    .setAudience(options.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + (options.lifetime ?? 300))
+    .setJti(randomUUID())
+    .sign(key);
+}
