@@ -210,3 +210,20 @@ describe('readStream: incremental', () => {
     expect(recordsOf(events)).toHaveLength(2);
   });
 });
+
+describe('readStream: signal', () => {
+  it('stops before the next request once aborted', async () => {
+    nock(API).get('/v2/items').query({ page: '1' }).reply(200, ids(0, 2));
+    const controller = new AbortController();
+    const events: StreamEvent[] = [];
+    const stream: StreamDefinition = { name: 'items', path: '/items', pagination: { type: 'page' } };
+    const run = async (): Promise<void> => {
+      for await (const event of readStream({ manifest: manifestWith(stream), stream, http, templateValues: {}, signal: controller.signal })) {
+        events.push(event);
+        controller.abort(new Error('stopped'));
+      }
+    };
+    await expect(run()).rejects.toThrow('stopped');
+    expect(recordsOf(events)).toEqual(ids(0, 2));
+  });
+});

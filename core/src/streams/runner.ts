@@ -11,7 +11,7 @@ import {
 } from './incremental.js';
 import { createPaginator, type PageToken } from './pagination/index.js';
 import { compilePath, extractRecordsWith } from './records.js';
-import { compileStreamRequest, type IncrementalParam } from './stream-request.js';
+import { compileStreamRequest, streamOrigin, type IncrementalParam } from './stream-request.js';
 
 /** The template values a stream renders with besides `state` and `page`. */
 export interface StreamTemplateValues {
@@ -88,14 +88,13 @@ export type StreamEvent = RecordsEvent | PageEvent | StateEvent;
 export async function* readStream(options: ReadStreamOptions): AsyncGenerator<StreamEvent, void, undefined> {
   const { manifest, stream, http, signal, limit } = options;
   const name = stream.name;
-  const index = manifest.streams.indexOf(stream);
-  const origin = appendOrigin(options.origin, `streams[${index < 0 ? name : index}]`);
+  const origin = streamOrigin(manifest, stream, options.origin);
   const startedAt = (options.now ?? (() => new Date()))();
   const saved = options.fullRefresh ? undefined : options.cursor;
   const incremental = stream.incremental;
 
   if (limit !== undefined && limit <= 0) return;
-  const requests = compileStreamRequest(manifest, stream, origin);
+  const requests = compileStreamRequest(manifest, stream, options.origin);
   const paginator = createPaginator(stream.pagination, { stream: name });
   const getRecords = compilePath(stream.records);
   const where = { stream: name, ...(stream.records ? { path: stream.records } : {}) };

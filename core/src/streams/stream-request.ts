@@ -36,13 +36,21 @@ export interface IncrementalParam {
   value: string;
 }
 
+/** Where a stream stands, for template errors: `connector.yaml (streams[2])`. */
+export function streamOrigin(manifest: Manifest, stream: StreamDefinition, manifestOrigin?: string): string {
+  const index = manifest.streams.indexOf(stream);
+  const streams = appendOrigin(manifestOrigin ?? 'the manifest', 'streams');
+  return index < 0 ? streams : appendOrigin(streams, index);
+}
+
 /**
  * Compiles a stream's request templates.
- * @param origin where the stream stands, for template errors, e.g. `connector.yaml (streams[0])`.
+ * @param manifestOrigin where the manifest stands (its file), for template errors.
  * @throws ManifestError when the stream has neither `url` nor a manifest `base_url`.
  * @throws TemplateSyntaxError when a template does not parse.
  */
-export function compileStreamRequest(manifest: Manifest, stream: StreamDefinition, origin?: string): StreamRequestBuilder {
+export function compileStreamRequest(manifest: Manifest, stream: StreamDefinition, manifestOrigin?: string): StreamRequestBuilder {
+  const origin = streamOrigin(manifest, stream, manifestOrigin);
   const at = (key: string): string => appendOrigin(origin, key);
   const method = (stream.method ?? 'GET').toUpperCase();
   let urlTemplate: CompiledTree;
@@ -52,7 +60,7 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
     if (manifest.base_url === undefined) {
       throw new ManifestError(`Stream "${stream.name}" has no \`url\` and the manifest has no \`base_url\`.`);
     }
-    const base = compileTemplateTree(manifest.base_url, appendOrigin(undefined, 'base_url'));
+    const base = compileTemplateTree(manifest.base_url, appendOrigin(manifestOrigin ?? 'the manifest', 'base_url'));
     const path = compileTemplateTree(stream.path ?? '', at('path'));
     urlTemplate = {
       isStatic: base.isStatic && path.isStatic,
@@ -60,7 +68,7 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
     };
   }
   const params = compileTemplateTree(stream.params ?? {}, at('params'));
-  const manifestHeaders = compileTemplateTree(manifest.headers ?? {}, appendOrigin(undefined, 'headers'));
+  const manifestHeaders = compileTemplateTree(manifest.headers ?? {}, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'));
   const streamHeaders = compileTemplateTree(stream.headers ?? {}, at('headers'));
   const body = method === 'POST' && stream.body !== undefined ? compileTemplateTree(stream.body, at('body')) : undefined;
   const retry = stream.retry ?? manifest.retry;
