@@ -170,8 +170,8 @@ export function createCalculateDelay(deps: HookDependencies): (retry: RetryObjec
     const status = error.response?.statusCode;
     const retryable = status !== undefined ? isRetryableStatus(status) : isRetryableErrorCode(error.code);
     if (!retryable) return 0;
-    const retryAfterMs = status !== undefined ? parseRetryAfter(error.response?.headers['retry-after'], deps.now?.()) : undefined;
-    const delay = computeRetryDelay(attemptCount, { retryAfterMs, maxDelayMs: state.policy.maxDelayMs, random: deps.random });
+    const retryAfter = status !== undefined ? parseRetryAfter(error.response?.headers['retry-after'], deps.now?.()) : undefined;
+    const delay = computeRetryDelay(attemptCount, { retryAfter, maxDelayMs: state.policy.maxDelayMs, random: deps.random });
     state.retries = attemptCount;
     deps.logger?.debug(
       `${state.method} ${redactText(deps, state.url)} ${status !== undefined ? `answered ${status}` : `failed (${error.code})`}; retry ${attemptCount} of ${state.policy.limit} in ${delay} ms.`,

@@ -32,8 +32,8 @@ describe('computeRetryDelay', () => {
     expect(computeRetryDelay(5, { random: top, maxDelayMs: 2000 })).toBe(2000);
   });
   it('uses Retry-After as it is, cut to 60 s', () => {
-    expect(computeRetryDelay(1, { retryAfterMs: 3000, random: top })).toBe(3000);
-    expect(computeRetryDelay(1, { retryAfterMs: 120_000 })).toBe(60_000);
+    expect(computeRetryDelay(1, { retryAfter: 3000, random: top })).toBe(3000);
+    expect(computeRetryDelay(1, { retryAfter: 120_000 })).toBe(60_000);
   });
 });
 

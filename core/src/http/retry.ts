@@ -43,8 +43,8 @@ export function isRetryableErrorCode(code: string | undefined): boolean {
 }
 
 export interface RetryDelayOptions {
-  /** The server's wait in ms, from {@link parseRetryAfter}; wins over the backoff. */
-  retryAfterMs?: number;
+  /** The server's wait in ms (from {@link parseRetryAfter}); wins over the backoff. */
+  retryAfter?: number;
   /** The largest backoff step (default 8 s). */
   maxDelayMs?: number;
   /** A number in [0, 1) for the jitter; defaults to `Math.random`. */
@@ -53,12 +53,12 @@ export interface RetryDelayOptions {
 
 /**
  * The wait before retry number `attempt` (1 for the first retry), in ms, never below 1 ms.
- * With `retryAfterMs` it is that value cut to {@link MAX_RETRY_AFTER_MS}; otherwise a full-jitter
+ * With `retryAfter` it is that value cut to {@link MAX_RETRY_AFTER_MS}; otherwise a full-jitter
  * backoff: a random share of `min(maxDelayMs, 500 * 2^(attempt-1))`.
  */
 export function computeRetryDelay(attempt: number, options: RetryDelayOptions = {}): number {
-  if (options.retryAfterMs !== undefined && Number.isFinite(options.retryAfterMs)) {
-    return Math.max(1, Math.min(MAX_RETRY_AFTER_MS, Math.round(options.retryAfterMs)));
+  if (options.retryAfter !== undefined && Number.isFinite(options.retryAfter)) {
+    return Math.max(1, Math.min(MAX_RETRY_AFTER_MS, Math.round(options.retryAfter)));
   }
   const maxDelay = options.maxDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS;
   const ceiling = Math.min(maxDelay, BASE_RETRY_DELAY_MS * 2 ** Math.max(0, attempt - 1));
