@@ -10,6 +10,13 @@ describe('cookie jar serialisation', () => {
     expect(await restored.getCookieString('https://api.example.com/customers')).toBe('SESSION=abc123');
   });
 
+  it('restores from the parsed object too (a store keeps JSON)', async () => {
+    const jar = createCookieJar();
+    await jar.setCookie('a=b; Path=/', 'https://api.example.com/');
+    const restored = await restoreCookieJar(JSON.parse(await serializeCookieJar(jar)) as unknown);
+    expect(await restored.getCookieString('https://api.example.com/')).toBe('a=b');
+  });
+
   it('starts empty without or with unreadable input', async () => {
     expect(await (await restoreCookieJar(undefined)).getCookieString('https://a.example/')).toBe('');
     expect(await (await restoreCookieJar('not json')).getCookieString('https://a.example/')).toBe('');

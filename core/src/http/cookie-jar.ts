@@ -15,13 +15,15 @@ export async function serializeCookieJar(jar: CookieJar): Promise<string> {
 }
 
 /**
- * A jar restored from {@link serializeCookieJar}'s output; an empty jar when there is nothing to
- * restore or the text does not parse (a lost cookie only costs a new server session).
+ * A jar restored from {@link serializeCookieJar}'s output (the JSON string, or the object it parses
+ * to, e.g. a store's `cookies` field); an empty jar when there is nothing to restore or it does not
+ * parse (a lost cookie only costs a new server session).
  */
-export async function restoreCookieJar(serialized?: string | null): Promise<CookieJar> {
+export async function restoreCookieJar(serialized?: unknown): Promise<CookieJar> {
   if (!serialized) return createCookieJar();
   try {
-    return await CookieJar.deserialize(JSON.parse(serialized) as object);
+    const data = typeof serialized === 'string' ? (JSON.parse(serialized) as object) : (serialized as object);
+    return await CookieJar.deserialize(data);
   } catch {
     return createCookieJar();
   }
