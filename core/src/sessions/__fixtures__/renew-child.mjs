@@ -11,7 +11,7 @@ const { SessionManager } = await import(join(process.env.DIST, 'sessions', 'rene
 const home = process.env.STORE_HOME;
 const store = new FileStore({ home, env: { CONNECTORS_SECRET_KEY: process.env.STORE_KEY } });
 const log = { debug() {}, info() {}, warn: (m) => process.stderr.write(`warn: ${m}\n`) };
-const manager = new SessionManager({ store, lockDir: join(home, 'locks'), log, lock: { staleMs: 2000 } });
+const manager = new SessionManager({ store, lockDir: join(home, 'locks'), log, lock: { staleMs: Number(process.env.LOCK_STALE_MS ?? 2000) } });
 const scheme = {
   name: 'fake',
   apiVersion: 1,
