@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parseYamlText } from './load.js';
+import { formatProblem } from './problem.js';
+
+function problems(text: string): string[] {
+  const result = parseYamlText('m.yaml', text);
+  return result.ok ? [] : result.problems.map(formatProblem);
+}
+
+describe('parseYamlText', () => {
+  it('refuses several documents, a scalar document and a null document', () => {
+    expect(problems('a: 1\n---\nb: 2\n')).toEqual(['m.yaml:2:1: the file holds more than one YAML document (`---`); a manifest is one document']);
+    expect(problems('just text\n')).toEqual(['m.yaml:1:1: the document is a single value; a manifest must be a mapping (key: value)']);
+    expect(problems('# only a comment\n~\n')).toEqual(['m.yaml:1:1: the file holds no data; a manifest is a YAML mapping']);
+  });
+
+  it('reports every duplicate key with its name', () => {
+    expect(problems('a: 1\nb:\n  c: 1\n  "c": 2\na: 3\n')).toEqual([
+      'm.yaml:4:3: duplicate key `c`; each key may appear once in a mapping',
+      'm.yaml:5:1: duplicate key `a`; each key may appear once in a mapping',
+    ]);
+  });
+
+  it('locates keys and values, through the fast parser and with anchors', () => {
+    for (const text of ['a:\n  b: [x, {c: 1}]\n', 'base: &b {c: 1}\na:\n  b: [x, *b]\n']) {
+      const result = parseYamlText('m.yaml', text);
+      expect(result.ok).toBe(true);
+      if (!result.ok) return;
+      const line = text.startsWith('base') ? 3 : 2;
+      expect(result.yaml.value.a).toEqual({ b: ['x', { c: 1 }] });
+      expect(result.yaml.locate(['a', 'b'], 'key')).toEqual({ line, col: 3 });
+      expect(result.yaml.locate(['a', 'b', 0])).toEqual({ line, col: 7 });
+      expect(result.yaml.locate(['a', 'missing', 3])).toEqual({ line, col: 3 });
+    }
+  });
+
+  it('keeps YAML 1.2 core scalars: dates and yes stay strings', () => {
+    const result = parseYamlText('m.yaml', 'd: 2020-01-01\nb: yes\nn: 12\nt: true\n');
+    expect(result.ok && result.yaml.value).toEqual({ d: '2020-01-01', b: 'yes', n: 12, t: true });
+  });
+
+  it('stops an alias bomb', () => {
+    const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
+    const started = performance.now();
+    expect(problems(lines.join('\n'))).toEqual([expect.stringMatching(/^m\.yaml:1:1: YAML error: .*alias/i)]);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('keeps a __proto__ key as data', () => {
+    const result = parseYamlText('m.yaml', '__proto__: {polluted: 1}\n');
+    expect(result.ok && Object.keys(result.yaml.value)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
