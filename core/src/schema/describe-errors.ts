@@ -100,7 +100,7 @@ function describeOne(error: ErrorObject, data: unknown): SchemaIssue | undefined
     case 'format':
       return { segments, target: 'value', message: `must be a valid ${String(params.format)}, got ${given}` };
     case 'uniqueItems':
-      return { segments, target: 'value', message: `must not repeat items (items ${String(params.j)} and ${String(params.i)} are equal)` };
+      return { segments, target: 'value', message: `must not repeat items (items ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))} are equal)` };
     default:
       return { segments, target: 'value', message: `${error.message ?? 'is invalid'}` };
   }
