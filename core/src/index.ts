@@ -1,9 +1,151 @@
 /**
- * `@connectors/core`: the connector runtime. Everything public is exported from here.
+ * `@connectors/core`: the connector runtime. Everything public is exported from here; each
+ * export carries its TSDoc where it is defined.
+ *
+ * - Running connectors: {@link openProject}, {@link runConnector}, {@link checkConnector}.
+ * - Writing auth-scheme plugins: {@link defineAuthScheme} and the types of `plugin-api.ts`.
+ * - Embedding: the tokens of `container.ts` swap the store, session manager, HTTP client and clock.
  * @packageDocumentation
  */
-export * from './errors.js';
+
+// The plugin API and errors.
 export * from './plugin-api.js';
+export * from './errors.js';
+
+// Composition root.
+export {
+  SCHEME_REGISTRY,
+  SECRET_STORE,
+  SESSION_MANAGER,
+  HTTP_CLIENT_FACTORY,
+  CLOCK,
+  LOGGER,
+  REDACTOR,
+  CONNECTORS_HOME,
+  createProjectContainer,
+  type Clock,
+  type HttpClientFactory,
+  type ProjectContainerOptions,
+} from './container.js';
+
+// What the CLI does, as library calls.
+export { openProject, type Project, type ProjectOptions } from './runtime/open-project.js';
+export {
+  openConnection,
+  openConnectorTarget,
+  type ConnectionOptions,
+  type ConnectorTarget,
+  type OpenConnection,
+} from './runtime/open-connection.js';
+export { runConnector, type RunConnectorOptions } from './runtime/run-connector.js';
+export { checkConnector, type CheckResult } from './runtime/check-connector.js';
+export { setConnectionSecret, listConnectionSecrets, deleteConnectionSecret } from './runtime/connection-secrets.js';
+export { loginConnection, logoutConnection, describeAuthStatus, type LoginOptions, type AuthStatus } from './runtime/auth-commands.js';
+export { describeSchemes, type SchemeDescription } from './runtime/describe-schemes.js';
+export { processRedactor, redactText } from './runtime/process-redactor.js';
+export { createLogger, isDebugEnabled, type LoggerOptions } from './log/logger.js';
+
+// Manifests, validation, project config.
+export type * from './manifest/types.js';
+export { validatePaths, type PathsValidation } from './manifest/validate-paths.js';
+export { validateManifestFile, type ManifestValidation, type ValidateManifestOptions } from './manifest/validate.js';
+export { loadManifest, type LoadManifestOptions } from './manifest/load-manifest.js';
+export { findManifests, MANIFEST_FILE, type ManifestLocation } from './manifest/find-manifests.js';
+export { listCatalog, type CatalogEntry } from './manifest/catalog.js';
+export { formatProblem, type Problem } from './manifest/problem.js';
+export {
+  loadProjectConfig,
+  PROJECT_CONFIG_FILE,
+  resolveCatalogDir,
+  resolveManifestPath,
+  resolveConnectorConfig,
+  parseConfigFlags,
+  resolveAuthOptions,
+  type ProjectConfig,
+} from './config/index.js';
+export { MANIFEST_SCHEMA_ID, PROJECT_CONFIG_SCHEMA_ID } from './schema/validators.js';
+
+// Templates.
+export {
+  compileTemplate,
+  compileTemplateTree,
+  TemplateSyntaxError,
+  type CompiledTemplate,
+  type CompiledTree,
+  type TemplateContext,
+  type TemplateNamespace,
+  type TemplateReference,
+} from './templates/index.js';
+
+// Schemes and plugins.
 export { SchemeRegistry, type RegisteredScheme } from './auth/registry.js';
 export { builtInSchemes, createBuiltInRegistry } from './auth/schemes/index.js';
+export { loadPlugin, loadPlugins, checkAuthScheme, type LoadedPlugin } from './auth/plugins.js';
+export { noneScheme } from './auth/schemes/none.js';
+export { basicScheme } from './auth/schemes/basic.js';
+export { apiKeyScheme } from './auth/schemes/api-key.js';
+export { oauth2Scheme } from './auth/schemes/oauth2.js';
+export { jwtScheme } from './auth/schemes/jwt.js';
+export { tripletexScheme } from './auth/schemes/tripletex.js';
+export { superofficeScheme } from './auth/schemes/superoffice.js';
+export {
+  clientCredentialsGrant,
+  refreshTokenGrant,
+  authorizationCodeGrant,
+  jwtBearerGrant,
+  processTokenResponse,
+  type TokenSet,
+  type TokenEndpoint,
+} from './auth/oauth/token-request.js';
+export { generateCodeVerifier, calculateCodeChallenge, generateState } from './auth/oauth/pkce.js';
+export { buildAuthorizationUrl } from './auth/oauth/authorize-url.js';
+export { startLoopbackListener, type LoopbackListener } from './auth/oauth/loopback.js';
+export { computeSessionExpiration } from './auth/tripletex/session-expiration.js';
+export { parseRsaPrivateKey, rsaXmlToJwk } from './auth/superoffice/private-key.js';
+export { signSystemToken, formatSystemTokenTimestamp } from './auth/superoffice/sign-system-token.js';
+
+// HTTP.
+export {
+  createRuntimeHttpClient,
+  USER_AGENT,
+  type RuntimeHttpClient,
+  type RuntimeHttpClientOptions,
+  type HttpTimeouts,
+} from './http/client.js';
 export { createHttpClient } from './http/http-client.js';
+export type { RequestAuth } from './http/hooks.js';
+export type { RuntimeHttpRequestOptions } from './http/types.js';
+export { Redactor, REDACTED } from './http/redact.js';
+export { computeRetryDelay, isRetryableStatus, parseRetryAfter, DEFAULT_RETRY_LIMIT } from './http/retry.js';
+
+// Secrets and sessions.
+export { secretEnvName } from './secrets/env-name.js';
+export {
+  setSecretAndDiscardSession,
+  type SecretStore,
+  type ConnectionRef,
+  type StoredSession,
+} from './secrets/store.js';
+export { FileStore, type FileStoreOptions } from './secrets/file-store.js';
+export { MemoryStore } from './secrets/memory-store.js';
+export {
+  resolveSecrets,
+  describeSecrets,
+  assertNoMissingSecrets,
+  type ResolvedSecrets,
+  type SecretDescription,
+} from './secrets/resolve.js';
+export { MissingSecretError } from './secrets/missing-secret-error.js';
+export { acquireLock, withLock, type LockOptions, type LockHandle } from './sessions/lock.js';
+export { SessionManager, type SessionBinding, type SessionManagerOptions } from './sessions/renew.js';
+
+// Streams and output.
+export { syncStreams, selectStreams, type SyncStreamsOptions, type SyncResult } from './streams/sync.js';
+export { readStream, type ReadStreamOptions, type StreamEvent, type StreamTemplateValues } from './streams/runner.js';
+export { FileStateStore, loadStateFile, type StateStore, type StateValue } from './streams/state.js';
+export { createPaginator, type Paginator, type PageToken, type PageResult } from './streams/pagination/index.js';
+export { parseLinkHeader } from './streams/pagination/link-header.js';
+export { SingerWriter } from './output/singer-writer.js';
+export { JsonlWriter } from './output/jsonl-writer.js';
+export { ProgressReporter } from './output/progress.js';
+export type { OutputWriter, StreamOutputInfo } from './output/output-writer.js';

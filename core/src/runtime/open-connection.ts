@@ -1,0 +1,150 @@
+import type { CookieJar } from 'tough-cookie';
+import type { RegisteredScheme } from '../auth/registry.js';
+import { resolveAuthOptions, resolveConnectorConfig, resolveManifestPath } from '../config/index.js';
+import { ManifestError } from '../errors.js';
+import { CLOCK, HTTP_CLIENT_FACTORY, LOGGER, REDACTOR, SECRET_STORE, SESSION_MANAGER, type Clock, type HttpClientFactory } from '../container.js';
+import { restoreCookieJar, serializeCookieJar } from '../http/cookie-jar.js';
+import type { Redactor } from '../http/redact.js';
+import { loadManifest } from '../manifest/load-manifest.js';
+import type { Manifest } from '../manifest/types.js';
+import type { AuthContext, HttpClient, Logger, Session } from '../plugin-api.js';
+import { assertNoMissingSecrets, resolveSecrets, type ResolvedSecrets } from '../secrets/resolve.js';
+import type { ConnectionRef, SecretStore } from '../secrets/store.js';
+import type { SessionManager, SessionBinding } from '../sessions/renew.js';
+import { compileTemplate } from '../templates/index.js';
+import type { Project } from './open-project.js';
+
+/** What a command says about the connection it works on. */
+export interface ConnectionOptions {
+  /** A catalog name, or a path to a manifest (holds `/` or ends in .yaml/.yml). */
+  connector: string;
+  /** Default `default`. */
+  connection?: string;
+  /** `--config KEY=VALUE` pairs, values as typed. */
+  config?: Record<string, string>;
+}
+
+/** A manifest, its config, where its secrets live: enough to list or change secrets. */
+export interface ConnectorTarget {
+  manifestFile: string;
+  manifest: Manifest;
+  registered: RegisteredScheme;
+  config: Record<string, unknown>;
+  ref: ConnectionRef;
+  store: SecretStore;
+  sessions: SessionManager;
+  log: Logger;
+  redactor: Redactor;
+  now: () => Date;
+  createHttpClient: HttpClientFactory;
+}
+
+/** A connection ready to make requests: secrets resolved, sessions managed, HTTP with auth. */
+export interface OpenConnection extends ConnectorTarget {
+  secrets: ResolvedSecrets;
+  ctx: AuthContext;
+  binding: SessionBinding;
+  /** The client for the connector's requests: auth applied, 401 renewed once, retries, redaction. */
+  http: HttpClient;
+  /** A session fresh enough to use (stored, or renewed now). Its secrets join the redactor. */
+  getSession(): Promise<Session>;
+  /** Keeps the cookie jar with the session for the next process. */
+  saveCookies(): Promise<void>;
+}
+
+/**
+ * Loads a connector's manifest and config and opens its secret store, without touching secrets:
+ * what `secrets list/set/delete` and `auth logout` need.
+ */
+export async function openConnectorTarget(project: Project, options: ConnectionOptions): Promise<ConnectorTarget> {
+  const manifestFile = resolveManifestPath(options.connector, project.catalogDir);
+  const manifest = await loadManifest(manifestFile, { registry: project.registry });
+  const registered = project.registry.get(manifest.auth.scheme);
+  if (!registered) throw new ManifestError(`${manifestFile}: unknown auth scheme "${manifest.auth.scheme}".`);
+  const config = resolveConnectorConfig(manifest, {
+    overrides: options.config,
+    projectValues: project.config?.config?.[manifest.name] as Record<string, unknown> | undefined,
+  });
+  const { container } = project;
+  const clock = container.resolve<Clock>(CLOCK);
+  return {
+    manifestFile,
+    manifest,
+    registered,
+    config,
+    ref: { connector: manifest.name, connection: options.connection ?? 'default' },
+    store: container.resolve<SecretStore>(SECRET_STORE),
+    sessions: container.resolve<SessionManager>(SESSION_MANAGER),
+    log: container.resolve<Logger>(LOGGER),
+    redactor: container.resolve<Redactor>(REDACTOR),
+    now: () => clock.now(),
+    createHttpClient: container.resolve<HttpClientFactory>(HTTP_CLIENT_FACTORY),
+  };
+}
+
+/** `base_url` rendered with `config` only, for schemes that derive URLs from it (tripletex). */
+function renderBaseUrl(manifest: Manifest, config: Record<string, unknown>): string | undefined {
+  if (manifest.base_url === undefined) return undefined;
+  try {
+    return compileTemplate(manifest.base_url).render({ config });
+  } catch {
+    return undefined; // it needs `auth.*` (e.g. SuperOffice's webapi_url): known only after login
+  }
+}
+
+/**
+ * Opens a connection for `run` and `check`: resolves its secrets (environment, then store;
+ * missing ones are an error naming their env var), builds the scheme's context and the HTTP
+ * client whose hooks apply the session and renew it after a 401.
+ */
+export async function openConnection(project: Project, options: ConnectionOptions): Promise<OpenConnection> {
+  const target = await openConnectorTarget(project, options);
+  const { manifest, registered, config, ref, store, sessions, log, redactor, now, createHttpClient } = target;
+  const secrets = await resolveSecrets({
+    connector: manifest.name,
+    connection: ref.connection,
+    scheme: registered.scheme,
+    declared: manifest.secrets,
+    store,
+    env: project.env,
+  });
+  redactor.addAll(secrets.secrets);
+  assertNoMissingSecrets(secrets, manifest.name, ref.connection);
+
+  const baseUrl = renderBaseUrl(manifest, config);
+  const ctx: AuthContext = {
+    connector: manifest.name,
+    connection: ref.connection,
+    options: resolveAuthOptions(manifest, project.registry, config),
+    secrets: secrets.secrets,
+    config: baseUrl === undefined ? config : { base_url: baseUrl, ...config },
+    http: createHttpClient({ redactor, logger: log, retry: manifest.retry }),
+    log,
+    now,
+  };
+  const binding: SessionBinding = { ref, scheme: registered.scheme, ctx, refreshBefore: manifest.auth.refresh_before };
+  const remember = (session: Session): Session => {
+    redactor.addAll(session.secrets);
+    return session;
+  };
+  const getSession = async () => remember(await sessions.getSession(binding));
+  const cookieJar: CookieJar = await restoreCookieJar(await sessions.loadCookies(ref));
+  const http = createHttpClient({
+    redactor,
+    logger: log,
+    retry: manifest.retry,
+    cookieJar,
+    auth: manifest.auth.apply === false
+      ? undefined
+      : {
+          getSession,
+          renewAfterUnauthorized: async (failed) => remember(await sessions.renewAfterUnauthorized(binding, failed)),
+          apply: (request, session) => registered.scheme.apply(request, session, ctx),
+        },
+  });
+  const saveCookies = async () => {
+    const serialized = JSON.parse(await serializeCookieJar(cookieJar)) as { cookies?: unknown[] };
+    if (serialized.cookies?.length) await sessions.saveCookies(ref, serialized);
+  };
+  return { ...target, secrets, ctx, binding, http, getSession, saveCookies };
+}

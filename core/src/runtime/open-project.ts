@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import type { DependencyContainer } from 'tsyringe';
+import { loadPlugins, type LoadedPlugin } from '../auth/plugins.js';
+import type { SchemeRegistry } from '../auth/registry.js';
+import { createBuiltInRegistry } from '../auth/schemes/index.js';
+import { loadProjectConfig, resolveCatalogDir, type ProjectConfig } from '../config/index.js';
+import { createProjectContainer } from '../container.js';
+
+/** Where a command runs and what it was told: the inputs of {@link openProject}. */
+export interface ProjectOptions {
+  /** The working directory; `connectors.config.yaml` is read from here. Default `process.cwd()`. */
+  cwd?: string;
+  /** The environment (`CONNECTORS_CATALOG`, `CONNECTORS_HOME`, secrets). Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** `--catalog DIR`. */
+  catalog?: string;
+  /** The catalog shipped with the CLI, the last fallback. */
+  shippedCatalogDir?: string;
+  /** The data folder used when `CONNECTORS_HOME` is not set (the CLI passes its data dir). */
+  defaultHome?: string;
+}
+
+/** The project a command works in: its config, catalog, schemes (with plugins) and home folder. */
+export interface Project {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  config?: ProjectConfig;
+  catalogDir: string;
+  registry: SchemeRegistry;
+  plugins: LoadedPlugin[];
+  /** `CONNECTORS_HOME`: the secret store, sessions, locks and state live here. */
+  home: string;
+  /** Where commands resolve the secret store, session manager, HTTP client factory, clock, logger. */
+  container: DependencyContainer;
+}
+
+/**
+ * Reads `connectors.config.yaml`, loads the plugins it lists into a registry of the built-in
+ * schemes, and resolves the catalog and home folders. A broken plugin fails here, naming the
+ * package (DESIGN.md section 8 "Plugin context").
+ */
+export async function openProject(options: ProjectOptions = {}): Promise<Project> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const config = await loadProjectConfig(cwd);
+  const registry = createBuiltInRegistry();
+  const plugins = await loadPlugins(config?.plugins ?? [], cwd, registry);
+  const catalogDir = resolveCatalogDir({
+    flag: options.catalog,
+    env: env.CONNECTORS_CATALOG,
+    projectConfig: config,
+    cwd,
+    shippedDir: options.shippedCatalogDir ?? join(cwd, 'connectors'),
+  });
+  const home = env.CONNECTORS_HOME || options.defaultHome || join(cwd, '.connectors');
+  const container = createProjectContainer({ home, env, registry });
+  return { cwd, env, config, catalogDir, registry, plugins, home, container };
+}

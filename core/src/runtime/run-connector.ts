@@ -1,0 +1,75 @@
+import type { Writable } from 'node:stream';
+import { JsonlWriter } from '../output/jsonl-writer.js';
+import type { OutputWriter } from '../output/output-writer.js';
+import { ProgressReporter, type ProgressOutput } from '../output/progress.js';
+import { SingerWriter } from '../output/singer-writer.js';
+import { FileStateStore, loadStateFile, type StateValue } from '../streams/state.js';
+import { selectStreams, syncStreams, type SyncResult } from '../streams/sync.js';
+import { openConnection, type ConnectionOptions } from './open-connection.js';
+import type { Project } from './open-project.js';
+
+/** `connectors run` as a library call. */
+export interface RunConnectorOptions extends ConnectionOptions {
+  /** `--stream`: the streams to run, in order; all when empty. */
+  streams?: readonly string[];
+  /** `--limit N`: records per stream. A limited run is a sample: its state is not saved. */
+  limit?: number;
+  /** `--state FILE`: start from this state instead of the saved one. */
+  stateFile?: string;
+  /** `--full-refresh`: ignore the saved cursors. */
+  fullRefresh?: boolean;
+  /** `--output DIR`: write `DIR/<stream>.jsonl` and `DIR/state.json` instead of Singer lines. */
+  outputDir?: string;
+  /** Where Singer lines go. Default stdout. */
+  stdout?: Writable;
+  /** Where progress goes. Default stderr. */
+  progressOutput?: ProgressOutput;
+  /** `--quiet`: no progress and no summaries. */
+  quiet?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a connector's streams: opens the connection, starts from the saved state (or `--state`),
+ * authenticates, pages through each stream into Singer lines (or JSONL files), and saves the state
+ * per connection when streams complete and at checkpoints.
+ */
+export async function runConnector(project: Project, options: RunConnectorOptions): Promise<SyncResult> {
+  const connection = await openConnection(project, options);
+  const { manifest, ref } = connection;
+  selectStreams(manifest, options.streams); // an unknown --stream is a usage error before any request
+
+  const stateStore = new FileStateStore(project.home);
+  const state: StateValue | undefined = options.stateFile
+    ? await loadStateFile(options.stateFile)
+    : await stateStore.load(ref.connector, ref.connection);
+  const session = await connection.getSession();
+
+  const writer: OutputWriter = options.outputDir
+    ? new JsonlWriter(options.outputDir)
+    : new SingerWriter(options.stdout ?? process.stdout);
+  const progress = new ProgressReporter({ output: options.progressOutput ?? process.stderr, quiet: options.quiet });
+  try {
+    return await syncStreams({
+      manifest,
+      streams: options.streams,
+      http: connection.http,
+      templateValues: {
+        config: connection.config,
+        secrets: { ...connection.secrets.secrets, ...session.secrets },
+        auth: session.values ?? {},
+      },
+      state,
+      fullRefresh: options.fullRefresh,
+      limit: options.limit,
+      writer,
+      saveState: (value) => stateStore.save(ref.connector, ref.connection, value),
+      progress,
+      now: connection.now,
+      signal: options.signal,
+      origin: connection.manifestFile,
+    });
+  } finally {
+    await connection.saveCookies().catch(() => undefined);
+  }
+}
