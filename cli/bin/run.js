@@ -1,4 +1,10 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+import { flush, run } from '@oclif/core';
+import { handleError } from '../dist/handle-error.js';
 
-await execute({ dir: import.meta.url });
+try {
+  await run(process.argv.slice(2), import.meta.url);
+  await flush();
+} catch (error) {
+  handleError(error);
+}

@@ -1,0 +1,47 @@
+import { Args, Flags } from '@oclif/core';
+import { loginConnection, parseConfigFlags } from '@connectors/core';
+import { configFlag, connectionFlag } from '../../connection-flags.js';
+import { openBrowser } from '../../open-browser.js';
+import { ProjectCommand } from '../../project-command.js';
+
+export default class AuthLogin extends ProjectCommand {
+  static override summary = 'Log in to the provider (OAuth2 authorization code with PKCE) and store the session.';
+  static override description = `Listens on http://127.0.0.1:<port>/callback, sends you to the provider's authorization page with state and an S256 code challenge, exchanges the code and stores the tokens as the connection's session. Register that redirect URI with the provider.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> hubspot',
+    '<%= config.bin %> <%= command.id %> superoffice --port 8765 --no-browser',
+  ];
+  static override args = {
+    name: Args.string({ description: 'A catalog name, or a path to a manifest.', required: true }),
+  };
+  static override flags = {
+    connection: connectionFlag,
+    config: configFlag,
+    port: Flags.integer({ description: 'The loopback port of the redirect URI (0 picks a free one).', default: 0, min: 0, max: 65535 }),
+    browser: Flags.boolean({ description: 'Open the authorization URL in a browser (--no-browser only prints it on stderr).', default: true, allowNo: true }),
+    timeout: Flags.integer({ description: 'Seconds to wait for the browser to come back.', default: 300, min: 1 }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(AuthLogin);
+    const project = await this.openProject(flags);
+    const status = await loginConnection(project, {
+      connector: args.name,
+      connection: flags.connection,
+      config: parseConfigFlags(flags.config),
+      port: flags.port,
+      timeoutMs: flags.timeout * 1000,
+      showAuthorizationUrl: (url) => {
+        if (flags.browser) {
+          process.stderr.write('Opening the authorization page in your browser; if it does not open, visit:\n');
+          openBrowser(url.href);
+        } else {
+          process.stderr.write('Open this URL in a browser to log in:\n');
+        }
+        process.stderr.write(`${url.href}\n`);
+      },
+    });
+    const expiry = status.session?.expiresAt ? `; it expires at ${status.session.expiresAt}` : '';
+    process.stderr.write(`Logged in: the session of ${status.connector} (${status.connection}) is stored${expiry}.\n`);
+  }
+}

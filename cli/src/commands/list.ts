@@ -1,0 +1,30 @@
+import { Flags } from '@oclif/core';
+import { listCatalog } from '@connectors/core';
+import { ProjectCommand } from '../project-command.js';
+import { formatTable } from '../table.js';
+
+export default class List extends ProjectCommand {
+  static override summary = 'List the connectors of the catalog: name, scheme and streams.';
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json'];
+  static override flags = {
+    json: Flags.boolean({ description: 'Print [{name, title, scheme, streams, path}] on stdout.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(List);
+    const project = await this.openProject(flags);
+    const entries = await listCatalog(project.catalogDir, { registry: project.registry });
+    if (flags.json) {
+      this.outJson(entries);
+      return;
+    }
+    if (entries.length === 0) {
+      process.stderr.write(`No connectors in ${project.catalogDir}.\n`);
+      return;
+    }
+    this.out(formatTable(
+      ['NAME', 'SCHEME', 'STREAMS', 'TITLE'],
+      entries.map((entry) => [entry.name, entry.scheme, entry.streams.join(', '), entry.title ?? '']),
+    ));
+  }
+}

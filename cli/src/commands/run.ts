@@ -1,0 +1,46 @@
+import { Args, Flags } from '@oclif/core';
+import { parseConfigFlags, runConnector } from '@connectors/core';
+import { configFlag, connectionFlag } from '../connection-flags.js';
+import { ProjectCommand } from '../project-command.js';
+
+export default class Run extends ProjectCommand {
+  static override summary = "Run a connector's streams and write Singer messages on stdout.";
+  static override description = `Writes SCHEMA, RECORD and STATE messages, one JSON object per line, on stdout and nothing else; progress and a summary per stream go to stderr. The state is saved per connection, so the next run continues where this one ended.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> tripletex',
+    '<%= config.bin %> <%= command.id %> tripletex --stream customers --limit 10',
+    '<%= config.bin %> <%= command.id %> ./my-connector.yaml --config base_url=http://localhost:8080 --output out/',
+  ];
+  static override args = {
+    name: Args.string({ description: 'A catalog name, or a path to a manifest.', required: true }),
+  };
+  static override flags = {
+    stream: Flags.string({ char: 's', description: 'A stream to run (repeatable). Default: every stream.', multiple: true, default: [] }),
+    limit: Flags.integer({ description: 'Stop each stream after N records (a sample: the state is not saved).', min: 1 }),
+    connection: connectionFlag,
+    config: configFlag,
+    state: Flags.string({ description: 'Start from this state: a Singer STATE value, a STATE line, or a state.json that --output wrote.' }),
+    'full-refresh': Flags.boolean({ description: 'Ignore the saved state and read everything (the new state is still saved).' }),
+    output: Flags.string({ char: 'o', description: 'Write DIR/<stream>.jsonl of bare records and DIR/state.json instead of Singer lines on stdout.' }),
+    quiet: Flags.boolean({ char: 'q', description: 'No progress and no summary on stderr.' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Run);
+    const project = await this.openProject(flags);
+    const abort = new AbortController();
+    process.once('SIGINT', () => abort.abort());
+    await runConnector(project, {
+      connector: args.name,
+      connection: flags.connection,
+      config: parseConfigFlags(flags.config),
+      streams: flags.stream,
+      limit: flags.limit,
+      stateFile: flags.state,
+      fullRefresh: flags['full-refresh'],
+      outputDir: flags.output,
+      quiet: flags.quiet,
+      signal: abort.signal,
+    });
+  }
+}

@@ -1,0 +1,37 @@
+import { inspect } from 'node:util';
+import { ConnectorsError, formatLocation, isDebugEnabled, redactText } from '@connectors/core';
+
+interface OclifExit {
+  oclif?: { exit?: number };
+  code?: string;
+}
+
+/** The one line the user sees for an error, and the exit code (DESIGN.md section 7). */
+export function describeError(error: unknown): { line: string; exitCode: number } {
+  if (error instanceof ConnectorsError) {
+    const where = error.location ? `${formatLocation(error.location)}: ` : '';
+    const hint = error.hint ? ` ${error.hint}` : '';
+    return { line: `${where}${error.message}${hint}`, exitCode: error.exitCode };
+  }
+  const oclif = (error as OclifExit | undefined)?.oclif;
+  if (error instanceof Error && oclif) {
+    // oclif's own parse errors (unknown flag, missing argument): usage errors, exit 2.
+    const message = error.message.split('\n')[0]!.trim();
+    return { line: message, exitCode: oclif.exit ?? 2 };
+  }
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return { line: `Unexpected error: ${message}`, exitCode: 1 };
+}
+
+/**
+ * Prints an error as one redacted sentence on stderr and exits with its code. Stacks and causes
+ * only with `DEBUG=connectors*`, redacted as well.
+ */
+export function handleError(error: unknown): never {
+  const exit = error as OclifExit | undefined;
+  if (exit?.code === 'EEXIT' && typeof exit.oclif?.exit === 'number') process.exit(exit.oclif.exit);
+  const { line, exitCode } = describeError(error);
+  process.stderr.write(`${redactText(`Error: ${line}`)}\n`);
+  if (isDebugEnabled()) process.stderr.write(`${redactText(inspect(error, { depth: 4 }))}\n`);
+  process.exit(exitCode);
+}
