@@ -1,0 +1,21 @@
+// Adds up the vitest JSON reports of every workspace and prints `N passed, M failed`.
+// Exits 1 when a report is missing, a test failed, or no test ran at all.
+import { existsSync, readFileSync } from 'node:fs';
+
+const reports = ['schemas', 'core', 'cli', 'test'].map((dir) => `${dir}/test-results/vitest.json`);
+let passed = 0;
+let failed = 0;
+let missing = 0;
+for (const file of reports) {
+  if (!existsSync(file)) {
+    console.log(`no test report at ${file}`);
+    missing += 1;
+    continue;
+  }
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  // A file that fails to load counts as one failure even though none of its tests ran.
+  failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || missing > 0 || passed === 0 ? 1 : 0);
