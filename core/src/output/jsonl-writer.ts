@@ -2,7 +2,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { writeFileAtomic } from '../streams/write-file-atomic.js';
+import { writeFileAtomic } from '../secrets/atomic-file.js';
 import type { StateValue } from '../streams/state.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
 import type { OutputWriter, StreamOutputInfo } from './output-writer.js';

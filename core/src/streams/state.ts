@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ConnectorsError, UsageError } from '../errors.js';
 import type { CursorValue } from './incremental.js';
-import { writeFileAtomic } from './write-file-atomic.js';
+import { writeFileAtomic } from '../secrets/atomic-file.js';
 
 /**
  * The Singer STATE value (DESIGN.md section 8 "State"):
@@ -139,7 +139,9 @@ export class FileStateStore implements StateStore {
   }
 
   async save(connector: string, connection: string, value: StateValue): Promise<void> {
-    await writeFileAtomic(this.pathOf(connector, connection), `${JSON.stringify(value, null, 2)}\n`);
+    const path = this.pathOf(connector, connection);
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
   }
 }
 

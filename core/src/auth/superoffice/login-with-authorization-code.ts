@@ -2,7 +2,7 @@ import { AuthError } from '../../errors.js';
 import type { LoginContext, Session } from '../../plugin-api.js';
 import { buildSuperOfficeSession } from './build-superoffice-session.js';
 import { resolveLoginUrl, SUPEROFFICE_PATHS } from './login-url.js';
-import { createAuthorizationSecrets } from './pkce.js';
+import { calculateCodeChallenge, generateCodeVerifier, generateState } from '../oauth/pkce.js';
 import { requestSuperOfficeTokens } from './token-request.js';
 
 /** The authorization URL: response_type code, scope, state and an S256 code challenge. */
@@ -31,7 +31,9 @@ export async function loginWithAuthorizationCode(ctx: LoginContext): Promise<Ses
     throw new AuthError(`The superoffice scheme needs client_id and client_secret; set them with connectors secrets set ${ctx.connector} client_id.`);
   }
   const loginUrl = resolveLoginUrl(ctx.options);
-  const { codeVerifier, codeChallenge, state } = createAuthorizationSecrets();
+  const codeVerifier = generateCodeVerifier();
+  const codeChallenge = calculateCodeChallenge(codeVerifier);
+  const state = generateState();
   const scopes = Array.isArray(ctx.options.scopes) ? (ctx.options.scopes as string[]) : ['openid'];
   const url = buildSuperOfficeAuthorizeUrl(loginUrl, { clientId, redirectUri: ctx.redirectUri, scopes, state, codeChallenge });
   const callback = await ctx.authorize(url, state);
