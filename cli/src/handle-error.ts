@@ -9,7 +9,10 @@ interface OclifExit {
 /** The one line the user sees for an error, and the exit code (DESIGN.md section 7). */
 export function describeError(error: unknown): { line: string; exitCode: number } {
   if (error instanceof ConnectorsError) {
-    const where = error.location ? `${formatLocation(error.location)}: ` : '';
+    // Prefix the location only when the message does not already say where (a manifest problem
+    // is `file:line:col: path: message` already) and there is a position to give.
+    const location = error.location && error.location.line > 0 ? formatLocation(error.location) : undefined;
+    const where = location !== undefined && !error.message.includes(location) ? `${location}: ` : '';
     const hint = error.hint ? ` ${error.hint}` : '';
     return { line: `${where}${error.message}${hint}`, exitCode: error.exitCode };
   }
