@@ -1,0 +1,1 @@
+export default { name: 'basic', apiVersion: 1, requiredSecrets: [], injectedSecrets: [], async authenticate() { return { secrets: {} }; }, apply() {} };
