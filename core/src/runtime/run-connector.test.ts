@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLOCK, SECRET_STORE } from '../container.js';
+import { MemoryStore } from '../secrets/memory-store.js';
+import { checkConnector } from './check-connector.js';
+import { openProject, type Project } from './open-project.js';
+import { runConnector } from './run-connector.js';
+
+const catalog = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'catalog');
+const env = { CONNECTORS_SECRET_ACME_CLIENT_ID: 'acme-client', CONNECTORS_SECRET_ACME_CLIENT_SECRET: 'acme-secret-value' };
+
+function collect(stream: PassThrough): () => string {
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  return () => text;
+}
+
+describe('runConnector and checkConnector through the container', () => {
+  let home: string;
+  let project: Project;
+  let store: MemoryStore;
+
+  beforeEach(async () => {
+    home = mkdtempSync(join(tmpdir(), 'connectors-runtime-'));
+    project = await openProject({ catalog, env: { ...env, CONNECTORS_HOME: home }, cwd: home });
+    store = new MemoryStore();
+    project.container.register(SECRET_STORE, { useValue: store });
+    project.container.register(CLOCK, { useValue: { now: () => new Date('2026-01-01T00:00:00Z') } });
+  });
+
+  afterEach(() => {
+    nock.cleanAll();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('authenticates once, pages through a stream, writes Singer lines and keeps the session in the swapped store', async () => {
+    const api = nock('https://api.acme.test')
+      .post('/token')
+      .once()
+      .reply(200, { access_token: 'tok-1', token_type: 'Bearer', expires_in: 3600 })
+      .get('/widgets').query({ page: '1', per_page: '2' }).matchHeader('authorization', 'Bearer tok-1')
+      .reply(200, { data: [{ id: 1 }, { id: 2 }] })
+      .get('/widgets').query({ page: '2', per_page: '2' })
+      .reply(200, { data: [{ id: 3 }] });
+    const stdout = new PassThrough();
+    const output = collect(stdout);
+    const result = await runConnector(project, { connector: 'acme', stdout, quiet: true });
+
+    expect(result.streams).toEqual([{ stream: 'widgets', records: 3, pages: 2, outcome: 'completed' }]);
+    const lines = output().trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+    expect(lines.map((line) => line.type)).toEqual(['SCHEMA', 'RECORD', 'RECORD', 'RECORD']);
+    expect(api.isDone()).toBe(true);
+    const session = await store.getSession({ connector: 'acme', connection: 'default' });
+    expect(session?.secrets.oauth_access_token).toBe('tok-1');
+    expect(session?.expiresAt).toBe('2026-01-01T01:00:00.000Z');
+  });
+
+  it('reuses the stored session for check and says what it called', async () => {
+    await store.setSession({ connector: 'acme', connection: 'default' }, {
+      secrets: { oauth_access_token: 'stored-token' },
+      expiresAt: '2026-01-01T02:00:00.000Z',
+      issuedAt: '2026-01-01T00:00:00.000Z',
+      savedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const api = nock('https://api.acme.test').get('/me').matchHeader('authorization', 'Bearer stored-token').reply(200, {});
+    const result = await checkConnector(project, { connector: 'acme' });
+    expect(api.isDone()).toBe(true);
+    expect(result.status).toBe(200);
+    expect(result.message).toMatch(/^acme \(default\): GET https:\/\/api\.acme\.test\/me answered 200 in \d+ ms\.$/);
+  });
+
+  it('names the missing secret and its environment variable', async () => {
+    const bare = await openProject({ catalog, env: { CONNECTORS_HOME: home }, cwd: home });
+    bare.container.register(SECRET_STORE, { useValue: new MemoryStore() });
+    await expect(checkConnector(bare, { connector: 'acme' })).rejects.toThrow(/CONNECTORS_SECRET_ACME_CLIENT_ID/);
+  });
+});
