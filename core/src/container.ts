@@ -4,9 +4,11 @@
  * another value under the same token. Always explicit tokens; nothing relies on decorator metadata.
  */
 import 'reflect-metadata';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { SchemeRegistry } from './auth/registry.js';
+import type { SecretStoreConfig } from './config/index.js';
+import { UsageError } from './errors.js';
 import { createRuntimeHttpClient, type RuntimeHttpClientOptions } from './http/client.js';
 import type { Redactor } from './http/redact.js';
 import { createLogger } from './log/logger.js';
@@ -46,14 +48,30 @@ export interface ProjectContainerOptions {
   home: string;
   env: NodeJS.ProcessEnv;
   registry: SchemeRegistry;
+  /** `secret_store:` of connectors.config.yaml: `{type: file, path?}` (path relative to `configDir`). */
+  secretStore?: SecretStoreConfig;
+  configDir?: string;
+}
+
+/** The folder of the file store: `secret_store.path` when the project config sets one, else `home`. */
+function fileStoreFolder(options: ProjectContainerOptions): string {
+  const config = options.secretStore;
+  if (!config) return options.home;
+  if (config.type !== 'file') {
+    throw new UsageError(
+      `secret_store type "${config.type}" is not built in; the runtime has the "file" store, and an embedder can register another under SECRET_STORE.`,
+    );
+  }
+  return config.path ? resolve(options.configDir ?? process.cwd(), config.path) : options.home;
 }
 
 /**
  * A child container with the runtime's default registrations: the registry, a {@link FileStore}
- * under `home`, a {@link SessionManager} on that store, the got-based HTTP client factory, the
+ * under `home` (or the project config's `secret_store.path`), a {@link SessionManager} on that store, the got-based HTTP client factory, the
  * system clock, the stderr logger and the process redactor.
  */
 export function createProjectContainer(options: ProjectContainerOptions): DependencyContainer {
+  const storeFolder = fileStoreFolder(options);
   const container = rootContainer.createChildContainer();
   container.register(CONNECTORS_HOME, { useValue: options.home });
   container.register(SCHEME_REGISTRY, { useValue: options.registry });
@@ -67,14 +85,14 @@ export function createProjectContainer(options: ProjectContainerOptions): Depend
   });
   container.register<HttpClientFactory>(HTTP_CLIENT_FACTORY, { useValue: createRuntimeHttpClient });
   container.register<SecretStore>(SECRET_STORE, {
-    useFactory: instanceCachingFactory(() => new FileStore({ home: options.home, env: options.env })),
+    useFactory: instanceCachingFactory(() => new FileStore({ home: storeFolder, env: options.env })),
   });
   container.register<SessionManager>(SESSION_MANAGER, {
     useFactory: instanceCachingFactory((c) => {
       const clock = c.resolve<Clock>(CLOCK);
       return new SessionManager({
         store: c.resolve<SecretStore>(SECRET_STORE),
-        lockDir: join(options.home, 'locks'),
+        lockDir: join(storeFolder, 'locks'), // beside the store (DESIGN.md section 8 "Lock")
         now: () => clock.now(),
         log: c.resolve<Logger>(LOGGER),
       });

@@ -53,6 +53,6 @@ export async function openProject(options: ProjectOptions = {}): Promise<Project
     shippedDir: options.shippedCatalogDir ?? join(cwd, 'connectors'),
   });
   const home = env.CONNECTORS_HOME || options.defaultHome || join(cwd, '.connectors');
-  const container = createProjectContainer({ home, env, registry });
+  const container = createProjectContainer({ home, env, registry, secretStore: config?.secret_store, configDir: config?.dir });
   return { cwd, env, config, catalogDir, registry, plugins, home, container };
 }

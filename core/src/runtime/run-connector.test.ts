@@ -80,3 +80,33 @@ describe('runConnector and checkConnector through the container', () => {
     await expect(checkConnector(bare, { connector: 'acme' })).rejects.toThrow(/CONNECTORS_SECRET_ACME_CLIENT_ID/);
   });
 });
+
+describe('secret_store in connectors.config.yaml', () => {
+  it('puts the file store and the connection locks in the folder it names', async () => {
+    const { writeFileSync, existsSync } = await import('node:fs');
+    const { FileStore } = await import('../secrets/file-store.js');
+    const dir = mkdtempSync(join(tmpdir(), 'connectors-project-'));
+    try {
+      writeFileSync(join(dir, 'connectors.config.yaml'), `catalog: ${catalog}\nsecret_store: {type: file, path: ./vault}\n`);
+      const project = await openProject({ cwd: dir, env: { CONNECTORS_HOME: join(dir, 'home') } });
+      const store = project.container.resolve<InstanceType<typeof FileStore>>(SECRET_STORE);
+      expect(store.path).toBe(join(dir, 'vault', 'secrets.enc'));
+      await store.setSecret({ connector: 'acme', connection: 'default' }, 'client_id', 'x-client');
+      expect(existsSync(join(dir, 'vault', 'secrets.enc'))).toBe(true);
+      expect(existsSync(join(dir, 'home', 'secrets.enc'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a store type that is not built in, with one usage sentence', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'connectors-project-'));
+    try {
+      writeFileSync(join(dir, 'connectors.config.yaml'), 'secret_store: {type: vault}\n');
+      await expect(openProject({ cwd: dir, env: {} })).rejects.toThrow(/secret_store type "vault" is not built in/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
