@@ -14,10 +14,16 @@ describe('parseYamlText', () => {
     expect(problems('# only a comment\n~\n')).toEqual(['m.yaml:1:1: the file holds no data; a manifest is a YAML mapping']);
   });
 
-  it('reports every duplicate key with its name', () => {
+  it('reports every duplicate key with its name and path', () => {
     expect(problems('a: 1\nb:\n  c: 1\n  "c": 2\na: 3\n')).toEqual([
-      'm.yaml:4:3: duplicate key `c`; each key may appear once in a mapping',
-      'm.yaml:5:1: duplicate key `a`; each key may appear once in a mapping',
+      'm.yaml:4:3: b.c: duplicate key `c`; each key may appear once in a mapping',
+      'm.yaml:5:1: a: duplicate key `a`; each key may appear once in a mapping',
+    ]);
+  });
+
+  it('gives the path of a duplicate key inside a list item (issue 3)', () => {
+    expect(problems('streams:\n  - name: a\n    path: /a\n    path: /b\n')).toEqual([
+      'm.yaml:4:5: streams[0].path: duplicate key `path`; each key may appear once in a mapping',
     ]);
   });
 

@@ -112,6 +112,26 @@ export function parseYamlText(file: string, text: string, what = 'manifest'): Lo
   return { ok: true, yaml: { file, text, value: result.value, document: result.document, nodeAt: result.nodeAt, locate: result.locate } };
 }
 
+/** The path of the mapping key that starts at `offset` (for a duplicate key), if there is one. */
+function findKeyPath(node: unknown, offset: number, segments: PathSegment[] = []): PathSegment[] | undefined {
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const key = item.key as Node | null;
+      const name = isScalar(key) ? String(key.value) : String(key);
+      if (key?.range?.[0] === offset) return [...segments, name];
+      const found = findKeyPath(item.value, offset, [...segments, name]);
+      if (found) return found;
+    }
+  } else if (isSeq(node)) {
+    for (const [index, item] of node.items.entries()) {
+      const found = findKeyPath(item, offset, [...segments, index]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 interface Positioned {
   value: Record<string, unknown>;
   document: Document;
@@ -136,7 +156,8 @@ function parsePositioned(file: string, text: string, what: string): Positioned |
       chosen.map((error) => {
         const { line, col } = position(error.pos[0]);
         const key = error.code === 'DUPLICATE_KEY' ? readKeyAt(text, error.pos[0]) : undefined;
-        return createProblem(file, line, col, [], describeYamlError(error.code, error.message, key));
+        const segments = error.code === 'DUPLICATE_KEY' ? (findKeyPath(document.contents, error.pos[0]) ?? []) : [];
+        return createProblem(file, line, col, segments, describeYamlError(error.code, error.message, key));
       }),
     );
   }

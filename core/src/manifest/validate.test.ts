@@ -37,7 +37,7 @@ describe('validateManifestFile: bad input gives one clear line each', () => {
   });
 
   it('duplicate keys', async () => {
-    expect(await lines(bad('duplicate.yaml'))).toEqual([`${bad('duplicate.yaml')}:4:1: duplicate key \`name\`; each key may appear once in a mapping`]);
+    expect(await lines(bad('duplicate.yaml'))).toEqual([`${bad('duplicate.yaml')}:4:1: name: duplicate key \`name\`; each key may appear once in a mapping`]);
   });
 
   it('misspelt keys at every level, at the key, with a suggestion', async () => {
