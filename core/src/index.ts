@@ -29,7 +29,7 @@ export {
 } from './container.js';
 
 // What the CLI does, as library calls.
-export { openProject, type Project, type ProjectOptions } from './runtime/open-project.js';
+export { openProject, resolveHomeDir, type Project, type ProjectOptions } from './runtime/open-project.js';
 export {
   openConnection,
   openConnectorTarget,
@@ -80,7 +80,21 @@ export {
 // Schemes and plugins.
 export { SchemeRegistry, type RegisteredScheme } from './auth/registry.js';
 export { builtInSchemes, createBuiltInRegistry } from './auth/schemes/index.js';
-export { loadPlugin, loadPlugins, checkAuthScheme, type LoadedPlugin } from './auth/plugins.js';
+export { loadPlugin, loadPlugins, locatePluginPackage, checkAuthScheme, type LoadedPlugin, type PluginSource } from './auth/plugins.js';
+/** `connectors plugins install/uninstall/list` as library calls: npm into `<home>/plugins`, validated, rolled back on failure. */
+export {
+  describePlugins,
+  installPlugin,
+  loadInstalledPlugins,
+  parsePluginSpec,
+  pluginsFolder,
+  readInstalledPluginNames,
+  uninstallPlugin,
+  type InstallPluginOptions,
+  type PluginDescription,
+  type PluginSpec,
+  type UninstallPluginOptions,
+} from './plugins/index.js';
 export { noneScheme } from './auth/schemes/none.js';
 export { basicScheme } from './auth/schemes/basic.js';
 export { apiKeyScheme } from './auth/schemes/api-key.js';

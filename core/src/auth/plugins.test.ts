@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PluginError } from '../errors.js';
-import { checkAuthScheme, loadPlugin } from './plugins.js';
+import { checkAuthScheme, loadPlugin, locatePluginPackage } from './plugins.js';
 import { createBuiltInRegistry } from './schemes/index.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'plugins');
@@ -46,5 +46,29 @@ describe('checkAuthScheme', () => {
     [null, /does not export an auth scheme object/],
   ])('rejects a broken scheme (%#)', (value, message) => {
     expect(() => checkAuthScheme(value, 'Plugin p')).toThrow(message);
+  });
+});
+
+describe('locatePluginPackage', () => {
+  it('finds a package by name in node_modules above the folder, even when its exports map hides package.json', async () => {
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const root = await mkdtemp(join(tmpdir(), 'connectors-locate-'));
+    try {
+      const pkg = join(root, 'node_modules', '@acme', 'scheme');
+      await mkdir(join(pkg, 'dist'), { recursive: true });
+      await writeFile(join(pkg, 'package.json'), JSON.stringify({
+        name: '@acme/scheme', version: '2.0.0', type: 'module', exports: { '.': './dist/index.js' },
+        connectors: { apiVersion: 1, authSchemes: ['./dist/index.js'] },
+      }));
+      await writeFile(join(pkg, 'dist', 'index.js'), "export default { name: 'acme_x', apiVersion: 1, requiredSecrets: [], injectedSecrets: [], async authenticate() { return { secrets: {} }; }, apply() {} };\n");
+      const project = join(root, 'project', 'sub');
+      await mkdir(project, { recursive: true });
+      expect(locatePluginPackage('@acme/scheme', project)).toBe(pkg);
+      const plugin = await loadPlugin('@acme/scheme', project, createBuiltInRegistry(), 'installed');
+      expect(plugin).toMatchObject({ origin: '@acme/scheme@2.0.0', schemes: ['acme_x'], source: 'installed' });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PluginError } from '../errors.js';
@@ -16,7 +16,12 @@ export interface LoadedPlugin {
   origin: string;
   directory: string;
   schemes: string[];
+  /** Where it was listed: `plugins:` of connectors.config.yaml, or `connectors plugins install`. */
+  source: PluginSource;
 }
+
+/** Where a plugin package was listed. */
+export type PluginSource = 'config' | 'installed';
 
 interface PluginManifest {
   name?: unknown;
@@ -30,18 +35,23 @@ function isPathSpec(spec: string): boolean {
   return spec.startsWith('.') || spec.startsWith('/') || isAbsolute(spec);
 }
 
-/** Finds the folder of a plugin package: a path relative to `fromDir`, or a package resolved from it. */
+/**
+ * Finds the folder of a plugin package: a path relative to `fromDir`, or a package in the
+ * `node_modules` of `fromDir` or a folder above it (as Node resolves packages). The folder is
+ * looked up directly rather than through `require.resolve('<name>/package.json')`, which a
+ * package with an `exports` map that does not export `./package.json` refuses.
+ */
 export function locatePluginPackage(spec: string, fromDir: string): string {
   if (isPathSpec(spec)) return resolve(fromDir, spec);
-  const require = createRequire(join(fromDir, 'connectors.config.yaml'));
-  try {
-    return dirname(require.resolve(`${spec}/package.json`));
-  } catch {
-    throw new PluginError(
-      `Plugin package "${spec}" is not installed where ${fromDir} can resolve it.`,
-      { hint: `Run \`npm install ${spec}\` in ${fromDir}, or \`connectors plugins install ${spec}\`.` },
-    );
+  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', spec);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) break;
   }
+  throw new PluginError(
+    `Plugin package "${spec}" is not installed where ${fromDir} can resolve it.`,
+    { hint: `Run \`npm install ${spec}\` in ${fromDir}, or \`connectors plugins install ${spec}\`.` },
+  );
 }
 
 async function readPluginManifest(spec: string, directory: string): Promise<PluginManifest> {
@@ -106,7 +116,12 @@ async function importSchemes(modulePath: string, where: string): Promise<AuthSch
  * package.json, imports each listed module and registers its schemes with `origin`
  * `<name>@<version>`. Every failure is a {@link PluginError} naming the package.
  */
-export async function loadPlugin(spec: string, fromDir: string, registry: SchemeRegistry): Promise<LoadedPlugin> {
+export async function loadPlugin(
+  spec: string,
+  fromDir: string,
+  registry: SchemeRegistry,
+  source: PluginSource = 'config',
+): Promise<LoadedPlugin> {
   const directory = locatePluginPackage(spec, fromDir);
   const manifest = await readPluginManifest(spec, directory);
   const name = typeof manifest.name === 'string' ? manifest.name : spec;
@@ -136,7 +151,7 @@ export async function loadPlugin(spec: string, fromDir: string, registry: Scheme
       schemes.push(scheme.name);
     }
   }
-  return { spec, name, version, origin, directory, schemes };
+  return { spec, name, version, origin, directory, schemes, source };
 }
 
 /** Loads every plugin the project config lists, in order. */

@@ -5,6 +5,7 @@ import type { SchemeRegistry } from '../auth/registry.js';
 import { createBuiltInRegistry } from '../auth/schemes/index.js';
 import { loadProjectConfig, resolveCatalogDir, type ProjectConfig } from '../config/index.js';
 import { createProjectContainer } from '../container.js';
+import { loadInstalledPlugins } from '../plugins/load-installed.js';
 
 /** Where a command runs and what it was told: the inputs of {@link openProject}. */
 export interface ProjectOptions {
@@ -34,9 +35,16 @@ export interface Project {
   container: DependencyContainer;
 }
 
+/** `CONNECTORS_HOME`, else the CLI's data folder, else `<cwd>/.connectors`. */
+export function resolveHomeDir(options: Pick<ProjectOptions, 'cwd' | 'env' | 'defaultHome'> = {}): string {
+  const env = options.env ?? process.env;
+  return env.CONNECTORS_HOME || options.defaultHome || join(options.cwd ?? process.cwd(), '.connectors');
+}
+
 /**
  * Reads `connectors.config.yaml`, loads the plugins it lists into a registry of the built-in
- * schemes, and resolves the catalog and home folders. A broken plugin fails here, naming the
+ * schemes, then the plugins installed under `<home>/plugins` (a package the config lists too is
+ * loaded once, from the config), and resolves the catalog and home folders. A broken plugin fails here, naming the
  * package (DESIGN.md section 8 "Plugin context").
  */
 export async function openProject(options: ProjectOptions = {}): Promise<Project> {
@@ -44,7 +52,9 @@ export async function openProject(options: ProjectOptions = {}): Promise<Project
   const env = options.env ?? process.env;
   const config = await loadProjectConfig(cwd);
   const registry = createBuiltInRegistry();
-  const plugins = await loadPlugins(config?.plugins ?? [], cwd, registry);
+  const home = resolveHomeDir({ cwd, env, defaultHome: options.defaultHome });
+  const plugins = await loadPlugins(config?.plugins ?? [], config?.dir ?? cwd, registry);
+  plugins.push(...(await loadInstalledPlugins(home, registry, { skip: plugins.map((plugin) => plugin.name) })));
   const catalogDir = resolveCatalogDir({
     flag: options.catalog,
     env: env.CONNECTORS_CATALOG,
@@ -52,7 +62,6 @@ export async function openProject(options: ProjectOptions = {}): Promise<Project
     cwd,
     shippedDir: options.shippedCatalogDir ?? join(cwd, 'connectors'),
   });
-  const home = env.CONNECTORS_HOME || options.defaultHome || join(cwd, '.connectors');
   const container = createProjectContainer({ home, env, registry, secretStore: config?.secret_store, configDir: config?.dir });
   return { cwd, env, config, catalogDir, registry, plugins, home, container };
 }

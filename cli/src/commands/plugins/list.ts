@@ -1,0 +1,30 @@
+import { Flags } from '@oclif/core';
+import { describePlugins } from '@connectors/core';
+import { ProjectCommand } from '../../project-command.js';
+import { formatTable } from '../../table.js';
+
+export default class PluginsList extends ProjectCommand {
+  static override summary = 'List the plugin packages: from connectors.config.yaml, then installed ones, with their schemes.';
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json'];
+  static override flags = {
+    json: Flags.boolean({ description: 'Print [{name, version, schemes: [names], source: "config" | "installed", directory}].' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(PluginsList);
+    const project = await this.openProject(flags);
+    const plugins = describePlugins(project.plugins);
+    if (flags.json) {
+      this.outJson(plugins);
+      return;
+    }
+    if (plugins.length === 0) {
+      process.stderr.write('No plugins. List packages under `plugins:` in connectors.config.yaml, or run `connectors plugins install <package>`.\n');
+      return;
+    }
+    this.out(formatTable(
+      ['PLUGIN', 'VERSION', 'SCHEMES', 'SOURCE'],
+      plugins.map((plugin) => [plugin.name, plugin.version, plugin.schemes.join(', '), plugin.source]),
+    ));
+  }
+}

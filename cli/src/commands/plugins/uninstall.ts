@@ -1,0 +1,17 @@
+import { Args, Command } from '@oclif/core';
+import { resolveHomeDir, uninstallPlugin } from '@connectors/core';
+
+export default class PluginsUninstall extends Command {
+  static override summary = 'Uninstall a plugin package that `plugins install` installed.';
+  static override description = 'Does not load the plugins, so it also removes a broken one. A plugin listed in connectors.config.yaml is removed from that file instead.';
+  static override examples = ['<%= config.bin %> <%= command.id %> connectors-plugin-acme'];
+  static override args = {
+    name: Args.string({ description: 'The package name, as `plugins list` shows it.', required: true }),
+  };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(PluginsUninstall);
+    const removed = await uninstallPlugin({ home: resolveHomeDir({ defaultHome: this.config.dataDir }), name: args.name });
+    process.stderr.write(`Uninstalled ${removed.version ? `${removed.name}@${removed.version}` : removed.name}.\n`);
+  }
+}
