@@ -49,7 +49,13 @@ describe('listCatalog', () => {
     const error = await listCatalog(dir, { registry: createBuiltInRegistry() }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ManifestError);
     const file = join(dir, 'broken/connector.yaml');
-    expect((error as Error).message).toBe(`The catalog manifest ${file} is invalid: ${file}:2:7: name: \`other\` must equal its folder name \`broken\` in a catalog.`);
+    expect((error as Error).message).toBe(`${file}:2:7: name: \`other\` must equal its folder name \`broken\` in a catalog`);
+    expect((error as ManifestError).hint).toBe(`(run \`connectors validate ${dir}\` for all.)`);
     expect(relative(process.cwd(), file)).not.toBe('');
+  });
+
+  it('lists nothing for a folder without manifests, and refuses a catalog that does not exist (issue 3)', async () => {
+    expect(await listCatalog(`${fixtures}/empty-folder`)).toEqual([]);
+    await expect(listCatalog(`${fixtures}/nope`)).rejects.toThrow(`The catalog folder ${fixtures}/nope does not exist.`);
   });
 });
