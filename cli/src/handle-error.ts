@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ConnectorsError, formatLocation, isDebugEnabled, redactText } from '@connectors/core';
+import { ConnectorsError, formatLocation, isDebugEnabled, redactText, type SourceLocation } from '@connectors/core';
 
 interface OclifExit {
   oclif?: { exit?: number };
@@ -20,6 +20,11 @@ export function describeError(error: unknown): { line: string; exitCode: number 
   if (error instanceof Error && oclif) {
     // oclif's own parse errors (unknown flag, missing argument): usage errors, exit 2.
     const message = error.message.split('\n')[0]!.trim();
+    const unknown = /^command (\S+) not found$/.exec(message);
+    if (unknown) {
+      const command = unknown[1]!.replaceAll(':', ' ');
+      return { line: `Unknown command \`${command}\`; run \`connectors --help\` for the commands.`, exitCode: 2 };
+    }
     return { line: message, exitCode: oclif.exit ?? 2 };
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
