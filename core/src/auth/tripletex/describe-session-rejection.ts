@@ -47,7 +47,11 @@ export function describeSessionRejection(status: number, body: string, connector
   const todo = expiration
     ? 'check auth.session_days and the clock of this machine'
     : `check ${suspects.join(' and ')} (connectors secrets set ${connector} ${suspects[0]})`;
-  const options: ConstructorParameters<typeof AuthError>[1] = { status };
+  const hint = expiration
+    ? 'Check auth.session_days and the clock of this machine.'
+    : `Check ${suspects.join(' and ')}: replace a wrong one with "connectors secrets set ${connector} ${suspects[0]}"${suspects.length > 1 ? ` or "connectors secrets set ${connector} ${suspects[1]}"` : ''}.`;
+  // The hint survives the session manager's wrapping of provider errors (sessions/renew.ts).
+  const options: ConstructorParameters<typeof AuthError>[1] = { status, hint };
   if (apiError.code !== undefined) options.providerError = String(apiError.code);
   if (said) options.providerErrorDescription = said;
   return new AuthError(`Tripletex refused to create a session (status ${status}${said ? `: ${said}` : ''}); ${todo}.`, options);
