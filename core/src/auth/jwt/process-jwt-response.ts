@@ -58,7 +58,12 @@ function rejection(step: JwtStep, status: number, provider: ProviderError): Auth
     step.name === 'login'
       ? `check the api_key secret (connectors secrets set ${step.connector} api_key)`
       : 'log in again with the api_key';
-  const options: ConstructorParameters<typeof AuthError>[1] = { status };
+  const hint =
+    step.name === 'login'
+      ? `Check the api_key secret: replace it with "connectors secrets set ${step.connector} api_key".`
+      : 'Log in again with the api_key.';
+  // The hint survives the session manager's wrapping of provider errors (sessions/renew.ts).
+  const options: ConstructorParameters<typeof AuthError>[1] = { status, hint };
   if (provider.error) options.providerError = provider.error;
   if (provider.description) options.providerErrorDescription = provider.description;
   return new AuthError(`${what} was rejected (status ${status}${said ? `, ${said}` : ''}); ${todo}.`, options);

@@ -169,6 +169,12 @@ describe('jwt renewal', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
+  it('a rejected login carries a hint naming the api_key secret, which survives the renewal wrapper (issue 6)', async () => {
+    nock(API).post('/Auth/ApiLogin').reply(401, { Error: 'invalid_grant', ErrorDescription: 'The authCode is not valid.', IsError: true });
+    const error = await jwtScheme.authenticate(makeContext(webcrm)).catch((caught: unknown) => caught);
+    expect((error as { hint?: string }).hint).toMatch(/connectors secrets set \S+ api_key/);
+  });
+
   it('logs in again when there is no refresh_url', async () => {
     const login = nock(API).post('/login').reply(200, { access_token: 'again' });
     const session = await jwtScheme.authenticate(makeContext({ login_url: `${API}/login` }), previous);
