@@ -30,8 +30,8 @@ describe('describeErrors', () => {
     const validate = compileForeignSchema(schema);
     const data = { kinds: 'x', n: 0, tags: ['a', 'a'] };
     expect(validate(data)).toBe(false);
+    // `kinds` suggests `kind`: the missing `kind` is the same mistake, so it is not a second line.
     expect(describeErrors(validate.errors, data)).toEqual([
-      { segments: [], target: 'value', message: 'missing required key `kind`' },
       { segments: ['kinds'], target: 'key', message: 'unknown key `kinds`; did you mean `kind`?' },
       { segments: ['n'], target: 'value', message: 'must be >= 1, got 0' },
       { segments: ['tags'], target: 'value', message: 'must not repeat items (items 0 and 1 are equal)' },
@@ -41,6 +41,16 @@ describe('describeErrors', () => {
     expect(describeErrors(validate.errors, wrong).map((i) => i.message)).toEqual([
       '"alpa" is not allowed; expected one of alpha, beta; did you mean `alpha`?',
       'must be an integer, got "x"',
+    ]);
+  });
+
+  it('keeps a missing key that no misspelt sibling suggests (issue 3)', () => {
+    const validate = compileForeignSchema(schema);
+    const data = { other: 1 };
+    validate(data);
+    expect(describeErrors(validate.errors, data).map((i) => i.message)).toEqual([
+      'missing required key `kind`',
+      'unknown key `other`; allowed: kind, n, tags',
     ]);
   });
 

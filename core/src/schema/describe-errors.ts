@@ -106,17 +106,34 @@ function describeOne(error: ErrorObject, data: unknown): SchemaIssue | undefined
   }
 }
 
+/** `parent\u0000key` for each unknown key whose suggestion is `key` (see {@link describeErrors}). */
+function misspeltKeys(errors: readonly ErrorObject[], data: unknown): Set<string> {
+  const found = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword !== 'additionalProperties') continue;
+    const close = suggest(String((error.params as Record<string, unknown>).additionalProperty), propertiesOf(error.parentSchema));
+    if (close) found.add(`${parseInstancePath(error.instancePath, data).join('\u0000')}\u0001${close}`);
+  }
+  return found;
+}
+
 /**
  * Turns Ajv's errors into issues: drops `if` wrappers and the inner errors of `propertyNames`,
- * and repeated messages for one node.
+ * repeated messages for one node, and a missing required key when a misspelt sibling key
+ * suggests it (`stream:` gives "unknown key `stream`; did you mean `streams`?" alone).
  */
 export function describeErrors(errors: readonly ErrorObject[] | null | undefined, data: unknown): SchemaIssue[] {
   if (!errors) return [];
   const issues: SchemaIssue[] = [];
   const seen = new Set<string>();
+  const misspelt = misspeltKeys(errors, data);
   for (const error of errors) {
     if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
     if (error.schemaPath.includes('/propertyNames/')) continue;
+    if (error.keyword === 'required') {
+      const parent = parseInstancePath(error.instancePath, data).join('\u0000');
+      if (misspelt.has(`${parent}\u0001${String((error.params as Record<string, unknown>).missingProperty)}`)) continue;
+    }
     const issue = describeOne(error, data);
     if (!issue) continue;
     const key = `${issue.segments.join('\u0000')}\u0001${issue.message}`;
