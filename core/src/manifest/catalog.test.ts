@@ -50,7 +50,7 @@ describe('listCatalog', () => {
     expect(error).toBeInstanceOf(ManifestError);
     const file = join(dir, 'broken/connector.yaml');
     expect((error as Error).message).toBe(`${file}:2:7: name: \`other\` must equal its folder name \`broken\` in a catalog`);
-    expect((error as ManifestError).hint).toBe(`(run \`connectors validate ${dir}\` for all.)`);
+    expect((error as ManifestError).hint).toBeUndefined();
     expect(relative(process.cwd(), file)).not.toBe('');
   });
 

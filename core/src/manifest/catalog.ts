@@ -49,7 +49,7 @@ export async function listCatalog(dir: string, options: { registry?: SchemeRegis
       const more = problems.length - 1;
       throw new ManifestError(formatProblem(first), {
         location: { file: first.file, line: first.line, col: first.col, path: first.path },
-        hint: `(${more > 0 ? `${more} more problem${more === 1 ? '' : 's'}; ` : ''}run \`connectors validate ${dir}\` for all.)`,
+        ...(more > 0 ? { hint: `(${more} more problem${more === 1 ? '' : 's'}; run \`connectors validate ${dir}\` for all.)` } : {}),
       });
     }
     entries.push({
