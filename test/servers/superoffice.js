@@ -59,6 +59,9 @@ function stamp(i) {
  * @property {boolean} [rotateRefreshToken] Default false.
  * @property {number} [timestampToleranceMinutes] Default 5.
  * @property {Record<string, number>} [counts] Rows per entity, e.g. `{Contact: 450}` (default 25 each).
+ * @property {boolean} [signTicketWithWrongKey] Sign the system-user ticket JWT with a key the jwks does
+ *   not hold (same kid), as a forged answer would be: clients must refuse it. A knob in `state` too.
+ * @property {boolean} [signIdTokenWithWrongKey] The same for the id_token of token answers.
  */
 
 /**
@@ -68,6 +71,9 @@ function stamp(i) {
 export async function startSuperofficeServer(options = {}) {
   const identityKeys = generateRsaKeys('superid-1');
   const partnerKeys = options.partnerPublicKey ? null : generateRsaKeys('partner-1');
+  // A key pair that the jwks never publishes, under the identity key's kid: what a forger would use.
+  const rogueKeys = generateRsaKeys('superid-1');
+  const signingKey = (/** @type {boolean} */ wrong) => (wrong ? rogueKeys.privateKey : identityKeys.privateKey);
   const state = {
     ...createFaultKnobs(),
     clientId: options.clientId ?? 'test-so-client',
@@ -79,6 +85,8 @@ export async function startSuperofficeServer(options = {}) {
     ticketLifetime: options.ticketLifetime ?? 3600,
     rotateRefreshToken: options.rotateRefreshToken ?? false,
     timestampToleranceMinutes: options.timestampToleranceMinutes ?? 5,
+    signTicketWithWrongKey: options.signTicketWithWrongKey ?? false,
+    signIdTokenWithWrongKey: options.signIdTokenWithWrongKey ?? false,
     tokenRequests: 0, refreshGrants: 0, codeGrants: 0, failedTokenRequests: 0,
     systemUserLogins: 0, failedSystemUserLogins: 0, /** @type {string | null} */ lastSystemUserError: null,
     jwksRequests: 0, resourceRequests: 0, unauthorized: 0,
@@ -97,7 +105,7 @@ export async function startSuperofficeServer(options = {}) {
     [`${CLAIM}ctx`]: state.ctx, [`${CLAIM}webapi_url`]: `${origin}/${state.ctx}/api/`, [`${CLAIM}netserver_url`]: `${origin}/${state.ctx}/Remote/Services88/`,
     [`${CLAIM}system_token`]: state.systemToken, [`${CLAIM}serial`]: '1234567890', [`${CLAIM}is_administrator`]: 'True',
     [`${CLAIM}associateid`]: '5', [`${CLAIM}identityprovider`]: 'central-superid', [`${CLAIM}email`]: 'user@example.com',
-  }, identityKeys.privateKey, identityKeys.kid);
+  }, signingKey(state.signIdTokenWithWrongKey), identityKeys.kid);
   const issue = (/** @type {string | null} */ refreshToken) => {
     const accessToken = `8A:${state.ctx}.${randomToken('so-at')}`;
     state.accessTokens.set(accessToken, Date.now() + state.tokenLifetime * 1000);
@@ -178,7 +186,7 @@ export async function startSuperofficeServer(options = {}) {
         iss: origin, aud: state.clientId, iat: now(), nbf: now(), exp: now() + state.ticketLifetime,
         [`${CLAIM}ticket`]: ticket, [`${CLAIM}ctx`]: state.ctx, [`${CLAIM}webapi_url`]: `${origin}/${state.ctx}/api/`,
         [`${CLAIM}netserver_url`]: `${origin}/${state.ctx}/Remote/Services88/`, [`${CLAIM}is_system_user`]: 'True',
-      }, identityKeys.privateKey, identityKeys.kid);
+      }, signingKey(state.signTicketWithWrongKey), identityKeys.kid);
       return sendJson(res, 200, { IsSuccessful: true, Token: token, ErrorMessage: '' });
     }
     const match = /^\/([^/]+)\/api\/v1\/([A-Za-z]+)$/.exec(path);

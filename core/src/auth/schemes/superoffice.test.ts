@@ -285,4 +285,10 @@ describe('superoffice token answers', () => {
       /SuperOffice refused the refresh_token grant \(status 401, invalid_client: Client authentication failed\.\); check client_id and client_secret/,
     );
   });
+
+  it('keeps "check client_id and client_secret" as the hint, which survives the renewal wrapper (issue 6)', async () => {
+    nock(LOGIN).post('/login/common/oauth/tokens').reply(401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
+    const error = await superofficeScheme.authenticate(makeContext()).catch((caught: unknown) => caught);
+    expect((error as { hint?: string }).hint).toMatch(/^Check client_id and client_secret \(connectors secrets set \S+ client_secret\)\.$/);
+  });
 });

@@ -36,7 +36,8 @@ function explainRefusal(ctx: AuthContext, grantType: string, error: AuthError): 
       : grantType === 'refresh_token'
       ? `run connectors auth login ${ctx.connector} or set a new refresh token with connectors secrets set ${ctx.connector} oauth_refresh_token`
       : 'check client_id, client_secret and the redirect URI registered for the application';
-  const options: ConstructorParameters<typeof AuthError>[1] = { cause: error };
+  // The hint survives the session manager's wrapping of provider errors (sessions/renew.ts).
+  const options: ConstructorParameters<typeof AuthError>[1] = { cause: error, hint: `${todo[0]!.toUpperCase()}${todo.slice(1)}.` };
   if (error.status !== undefined) options.status = error.status;
   if (error.providerError) options.providerError = error.providerError;
   if (error.providerErrorDescription) options.providerErrorDescription = error.providerErrorDescription;
