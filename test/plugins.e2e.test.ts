@@ -42,6 +42,12 @@ streams:
     params: {size: "10"}
     records: widgets
     primary_key: id
+  - name: search
+    path: /search
+    method: POST
+    body: {q: "blue"}
+    records: results
+    primary_key: id
 `;
 
 /** Line 9 holds the wrong option type, line 10 an option the plugin's schema does not know. */
@@ -198,7 +204,7 @@ describe.concurrent('a plugin listed in connectors.config.yaml', () => {
         hadPrevious: false,
       },
     });
-    expect(server.apiRequests).toEqual([{ path: '/me', tenant: 'main', token: server.issued[0], search: '?tenant=main' }]);
+    expect(server.apiRequests).toEqual([{ method: 'GET', path: '/me', tenant: 'main', token: server.issued[0], search: '?tenant=main' }]);
 
     // The session the plugin returned is kept: a second process makes no token request.
     const again = await runCli(['check', 'acme'], { cwd, env });
@@ -225,16 +231,16 @@ describe.concurrent('a plugin listed in connectors.config.yaml', () => {
       await set('other_only', OTHER_ONLY, 'eu'),
     ];
 
-    const runDefault = await runCli(['run', 'acme'], { cwd, env });
+    const runDefault = await runCli(['run', 'acme', '--stream', 'widgets'], { cwd, env });
     expect(runDefault.code, runDefault.stderr).toBe(0);
     const records = parseLines(runDefault.stdout).filter((m) => m.type === 'RECORD').map((m) => m.record);
     expect(records).toEqual([{ id: 1, tenant: 'main' }, { id: 2, tenant: 'main' }]);
     expect(server.tokenRequests.map((r) => [r.key, r.seen.connection, r.seen.secretNames])).toEqual([
       [DEFAULT_KEY, 'default', ['acme_key', 'acme_secret']],
     ]);
-    expect(server.apiRequests.at(-1)).toEqual({ path: '/widgets', tenant: 'main', token: server.issued.at(-1), search: '?size=10&tenant=main' });
+    expect(server.apiRequests.at(-1)).toEqual({ method: 'GET', path: '/widgets', tenant: 'main', token: server.issued.at(-1), search: '?size=10&tenant=main' });
 
-    const runEu = await runCli(['run', 'acme', '--connection', 'eu'], { cwd, env });
+    const runEu = await runCli(['run', 'acme', '--stream', 'widgets', '--connection', 'eu'], { cwd, env });
     expect(runEu.code, runEu.stderr).toBe(0);
     expect(server.tokenRequests.map((r) => [r.key, r.secret === OTHER_SECRET, r.seen.connection, r.seen.secretNames])).toEqual([
       [DEFAULT_KEY, false, 'default', ['acme_key', 'acme_secret']],
@@ -244,6 +250,31 @@ describe.concurrent('a plugin listed in connectors.config.yaml', () => {
     expect(server.apiRequests.at(-1)?.token).toBe(server.issued.at(-1));
     expect(server.issued).toHaveLength(2);
     expectNoLeaks(server, ...sets, runDefault, runEu);
+  });
+
+  it('apply may change the body of a POST, and after a 401 the renewed session is applied to the request as it was', async (context) => {
+    const { server, home } = await setup(context);
+    const cwd = makeProject([FIXTURE], server.url);
+    const env = envFor(home, { acme_key: DEFAULT_KEY, acme_secret: DEFAULT_SECRET });
+    const first = await runCli(['run', 'acme', '--stream', 'search'], { cwd, env });
+    expect(first.code, first.stderr).toBe(0);
+    const records = parseLines(first.stdout).filter((m) => m.type === 'RECORD').map((m) => m.record);
+    expect(records).toEqual([{ id: 'r1', body: { q: 'blue', acme_tenant: 'main' } }]);
+
+    // The stored token is revoked: the request answers 401, the plugin authenticates again with
+    // `previous`, and the retry carries the new token and the tenant once, in query and body.
+    server.revokeAll();
+    const second = await runCli(['run', 'acme', '--stream', 'search'], { cwd, env: { ...env, DEBUG: 'connectors*' } });
+    expect(second.code, second.stderr).toBe(0);
+    expect(parseLines(second.stdout).filter((m) => m.type === 'RECORD').map((m) => m.record)).toEqual(records);
+    expect(server.tokenRequests.map((r) => r.seen.hadPrevious)).toEqual([false, true]);
+    expect(server.apiRequests.map((r) => [r.method, r.search, r.token])).toEqual([
+      ['POST', '?tenant=main', server.issued[0]],
+      ['POST', '?tenant=main', server.issued[0]],
+      ['POST', '?tenant=main', server.issued[1]],
+    ]);
+    expect(second.stderr).toMatch(/401/); // the debug log said what happened, redacted
+    expectNoLeaks(server, first, second);
   });
 
   it('a failed plugin login is one line on stderr, exit 1, without the secrets', async (context) => {
