@@ -1,35 +1,35 @@
-import { AuthError, ManifestError, UsageError } from '@connectors/core';
+import { ManifestError } from '@connectors/core';
 import { describe, expect, it } from 'vitest';
 import { describeError } from './handle-error.js';
 
-describe('describeError', () => {
-  it('prints a manifest problem with its file:line:col and exit 1', () => {
-    const error = new ManifestError('streams[0].recods: unknown key `recods`; did you mean `records`?', {
-      location: { file: 'c/x/connector.yaml', line: 12, col: 5, path: 'streams[0].recods' },
-    });
-    expect(describeError(error)).toEqual({
-      line: 'c/x/connector.yaml:12:5: streams[0].recods: unknown key `recods`; did you mean `records`?',
-      exitCode: 1,
-    });
+/** An error shaped like oclif's parse errors. */
+function oclifError(message: string): Error {
+  return Object.assign(new Error(message), { oclif: { exit: 2 } });
+}
+
+describe('describeError (issue 3: one line, the right exit code)', () => {
+  it('prints a location once, and no 0:0 position', () => {
+    const located = new ManifestError('m.yaml:3:1: titel: unknown key', { location: { file: 'm.yaml', line: 3, col: 1, path: 'titel' } });
+    expect(describeError(located)).toEqual({ line: 'm.yaml:3:1: titel: unknown key', exitCode: 1 });
+    const pathOnly = new ManifestError('no such file', { location: { file: 'x.yaml', line: 0, col: 0, path: '' } });
+    expect(describeError(pathOnly).line).toBe('no such file');
+    const elsewhere = new ManifestError('bad option', { location: { file: 'x.yaml', line: 2, col: 5, path: 'auth' } });
+    expect(describeError(elsewhere).line).toBe('x.yaml:2:5: bad option');
   });
 
-  it('appends the hint and keeps exit 2 for usage errors', () => {
-    expect(describeError(new UsageError('Unknown connector "tripletx".', { hint: 'Did you mean "tripletex"?' }))).toEqual({
-      line: 'Unknown connector "tripletx". Did you mean "tripletex"?',
+  it('turns oclif parse errors into one line with exit 2', () => {
+    expect(describeError(oclifError('command secrets:frob not found'))).toEqual({
+      line: 'Unknown command `secrets frob`; run `connectors --help` for the commands.',
       exitCode: 2,
     });
+    expect(describeError(oclifError('Missing 1 required arg:\nname  A catalog name.\n\nNote: --config allows multiple values.\nSee more help with --help')).line)
+      .toBe('Missing 1 required arg: name (A catalog name.)');
+    expect(describeError(oclifError('Parsing --limit \n\tExpected an integer but received: abc\nSee more help with --help')).line)
+      .toBe('Parsing --limit: Expected an integer but received: abc');
+    expect(describeError(oclifError('Nonexistent flag: --bogus\nSee more help with --help')).line).toBe('Nonexistent flag: --bogus');
   });
 
-  it('gives oclif parse errors their exit code and first line only', () => {
-    const error = Object.assign(new Error('Nonexistent flag: --bogus\nSee more help with --help'), { oclif: { exit: 2 } });
-    expect(describeError(error)).toEqual({ line: 'Nonexistent flag: --bogus', exitCode: 2 });
-  });
-
-  it('turns an unknown error into one sentence with exit 1', () => {
-    expect(describeError(new TypeError('x is not a function\n    at foo (bar.js:1:1)'))).toEqual({
-      line: 'Unexpected error: x is not a function',
-      exitCode: 1,
-    });
-    expect(describeError(new AuthError('Token request failed.')).exitCode).toBe(1);
+  it('an unknown error is one sentence, exit 1', () => {
+    expect(describeError(new TypeError('x is not a function\n    at y'))).toEqual({ line: 'Unexpected error: x is not a function', exitCode: 1 });
   });
 });

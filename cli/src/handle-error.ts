@@ -1,9 +1,27 @@
 import { inspect } from 'node:util';
-import { ConnectorsError, formatLocation, isDebugEnabled, redactText, type SourceLocation } from '@connectors/core';
+import { ConnectorsError, formatLocation, isDebugEnabled, redactText } from '@connectors/core';
 
 interface OclifExit {
   oclif?: { exit?: number };
   code?: string;
+}
+
+/**
+ * oclif's parse errors as one line: the lines up to the first blank line, "Note:" or "See more
+ * help", joined (`Missing 1 required arg:` / `name  A catalog name...` -> `Missing 1 required arg:
+ * name (A catalog name...)`; `Parsing --limit` / `Expected an integer...` -> one sentence).
+ */
+function describeOclifMessage(message: string): string {
+  const parts: string[] = [];
+  for (const raw of message.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('Note:') || line.startsWith('See more help')) {
+      if (parts.length > 0) break;
+      continue;
+    }
+    parts.push(parts.length > 0 ? line.replace(/^(\S+)\s{2,}(.+)$/, '$1 ($2)') : line);
+  }
+  return parts.join(parts[0]?.endsWith(':') ? ' ' : ': ').replace(/\s+/g, ' ').replace(/:\s*:/g, ':');
 }
 
 /** The one line the user sees for an error, and the exit code (DESIGN.md section 7). */
@@ -19,7 +37,7 @@ export function describeError(error: unknown): { line: string; exitCode: number 
   const oclif = (error as OclifExit | undefined)?.oclif;
   if (error instanceof Error && oclif) {
     // oclif's own parse errors (unknown flag, missing argument): usage errors, exit 2.
-    const message = error.message.split('\n')[0]!.trim();
+    const message = describeOclifMessage(error.message);
     const unknown = /^command (\S+) not found$/.exec(message);
     if (unknown) {
       const command = unknown[1]!.replaceAll(':', ' ');
