@@ -44,6 +44,7 @@ describe('checkAuthScheme', () => {
     [{ ...valid, apply: 'x' }, /no apply/],
     [{ ...valid, requiredSecrets: [{}] }, /requiredSecrets/],
     [null, /does not export an auth scheme object/],
+    [{ ...valid, options: { type: 'object', properties: { x: { type: 'strin' } } } }, /scheme "x" has an options schema that is not valid JSON Schema \(schema is invalid: data\/properties\/x\/type/],
   ])('rejects a broken scheme (%#)', (value, message) => {
     expect(() => checkAuthScheme(value, 'Plugin p')).toThrow(message);
   });

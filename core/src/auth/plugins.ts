@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PluginError } from '../errors.js';
 import type { AuthScheme } from '../plugin-api.js';
+import { getSchemeOptionsValidator } from '../schema/validators.js';
 import type { SchemeRegistry } from './registry.js';
 
 /** A plugin package that was loaded: where it is and which schemes it added. */
@@ -92,6 +93,12 @@ export function checkAuthScheme(value: unknown, where: string): AuthScheme {
   if (typeof scheme!.apply !== 'function') throw new PluginError(`${named} has no apply() function.`);
   if (scheme!.options !== undefined && (typeof scheme!.options !== 'object' || scheme!.options === null)) {
     throw new PluginError(`${named} has options that are not a JSON Schema object.`);
+  }
+  try {
+    getSchemeOptionsValidator(scheme as AuthScheme); // compiled once, here rather than mid-validate
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new PluginError(`${named} has an options schema that is not valid JSON Schema (${reason}).`);
   }
   return scheme as AuthScheme;
 }
