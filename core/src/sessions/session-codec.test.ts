@@ -41,3 +41,17 @@ describe('session codec', () => {
     expect(isSameSession(a, { secrets: { x: '1', y: '2' } })).toBe(false);
   });
 });
+
+describe('toStoredSession with what a plugin returned', () => {
+  const now = new Date('2025-01-01T00:00:00Z');
+  it.each([
+    [undefined, /scheme "acme" returned undefined instead of a session; authenticate must return/],
+    [null, /scheme "acme" returned null;/],
+    ['token', /returned string instead of a session/],
+    [{ secrets: 'token' }, /returned a session whose secrets is not an object/],
+    [{ secrets: { acme_token: 42 } }, /returned a session whose secret "acme_token" is not a string/],
+  ])('refuses %j with an AuthError naming the scheme', (value, message) => {
+    expect(() => toStoredSession(value as never, now, 'acme')).toThrow(AuthError);
+    expect(() => toStoredSession(value as never, now, 'acme')).toThrow(message);
+  });
+});

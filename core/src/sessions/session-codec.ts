@@ -11,6 +11,7 @@ import type { StoredSession } from '../secrets/store.js';
  * returned); a time that does not parse is an {@link AuthError} naming the scheme.
  */
 export function toStoredSession(session: Session, now: Date, schemeName: string, cookies?: unknown): StoredSession {
+  assertSessionShape(session, schemeName);
   const stored: StoredSession = {
     secrets: { ...session.secrets },
     savedAt: now.toISOString(),
@@ -49,6 +50,19 @@ function sameSecrets(a: Record<string, string>, b: Record<string, string>): bool
 function timeOf(value: Date | string | undefined): number | undefined {
   if (value === undefined) return undefined;
   return (value instanceof Date ? value : new Date(value)).getTime();
+}
+
+/** A plugin's `authenticate` may return anything: a non-object, or secrets that are not strings, is an error naming the scheme. */
+function assertSessionShape(session: unknown, schemeName: string): asserts session is Session {
+  const fail = (what: string): never => {
+    throw new AuthError(`The auth scheme "${schemeName}" returned ${what}; authenticate must return {secrets: {<name>: string}, expiresAt?, values?}.`);
+  };
+  if (session === null || typeof session !== 'object' || Array.isArray(session)) fail(session === null ? 'null' : `${Array.isArray(session) ? 'an array' : typeof session} instead of a session`);
+  const { secrets } = session as { secrets?: unknown };
+  if (secrets === undefined) return;
+  if (secrets === null || typeof secrets !== 'object' || Array.isArray(secrets)) fail('a session whose secrets is not an object');
+  const bad = Object.entries(secrets as object).find(([, value]) => typeof value !== 'string');
+  if (bad) fail(`a session whose secret "${bad[0]}" is not a string`);
 }
 
 function toIsoTime(value: Date | string | undefined, field: string, schemeName: string): string | undefined {
