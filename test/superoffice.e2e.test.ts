@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { makeHome } from './helpers/cli.js';
 import { cliEnv, expectOneLineError, recordsOf, runChecked } from './helpers/scheme-e2e.js';
 // @ts-expect-error plain ESM test server without declarations
@@ -10,46 +10,43 @@ const CLIENT_ID = 'test-so-client';
 const CLIENT_SECRET = 'test-so-app-token';
 const REFRESH = 'test-so-refresh-token';
 
-type Server = Awaited<ReturnType<typeof startSuperofficeServer>>;
 type Req = { method: string; path: string; query: Record<string, string>; authorization?: string; appToken?: string };
-let server: Server;
-let home: string;
-let cleanup: () => void;
 
-async function start(options: Record<string, unknown> = {}) {
-  server = await startSuperofficeServer({ counts: { Contact: 5, Person: 3, User: 2 }, ...options });
+/** One test's server and CONNECTORS_HOME, closed when the test ends (tests here run concurrently). */
+async function start(t: TestContext, options: Record<string, unknown> = {}) {
+  const server = await startSuperofficeServer({ counts: { Contact: 5, Person: 3, User: 2 }, ...options });
+  const { home, cleanup } = makeHome();
+  t.onTestFinished(async () => {
+    await server.close();
+    cleanup();
+  });
+  const secrets = (overrides: Record<string, string> = {}) => ({
+    client_id: CLIENT_ID,
+    client_secret: CLIENT_SECRET,
+    rsa_private_key: server.partnerKeys.privateKeyPem,
+    oauth_refresh_token: REFRESH,
+    ...overrides,
+  });
+  /** Every secret-like value: the inputs, a line of each private key form, and every ticket and token the server issued. */
+  const allSecrets = (extra: string[]) => {
+    const keyLines = [server.partnerKeys.privateKeyPem, server.partnerKeys.privateKeyPkcs8Pem].map((pem: string) => pem.split('\n')[5]);
+    const xmlD = /<D>([^<]+)<\/D>/.exec(server.partnerKeys.privateKeyXml)?.[1] ?? '';
+    return [CLIENT_SECRET, REFRESH, ...keyLines, xmlD, ...server.state.tickets.keys(), ...server.state.accessTokens.keys(), ...server.state.refreshTokens, ...extra];
+  };
+  const run = async (args: string[], overrides: Record<string, string> = {}, extra: string[] = []) => {
+    const values = secrets(overrides);
+    const result = await runChecked([...args, '--config', `login_url=${server.url}`], { env: cliEnv(home, 'superoffice', values) }, [...Object.values(values), CLIENT_SECRET]);
+    const text = result.stdout + result.stderr;
+    expect(allSecrets(extra).filter((v: string) => v && v.length >= 4 && text.includes(v))).toEqual([]);
+    return result;
+  };
+  const resourceRequests = () => (server.state.requests as Req[]).filter((r) => r.path.includes('/api/v1/'));
+  return { server, run, resourceRequests };
 }
-beforeEach(() => {
-  ({ home, cleanup } = makeHome());
-});
-afterEach(async () => {
-  await server?.close();
-  cleanup();
-});
 
-const base = () => ['--config', `login_url=${server.url}`];
-function secrets(overrides: Record<string, string> = {}) {
-  return { client_id: CLIENT_ID, client_secret: CLIENT_SECRET, rsa_private_key: server.partnerKeys.privateKeyPem, oauth_refresh_token: REFRESH, ...overrides };
-}
-/** Every secret-like value: the inputs, a line of each private key form, and every ticket and token the server issued. */
-function allSecrets(extra: string[] = []): string[] {
-  const keyLines = [server.partnerKeys.privateKeyPem, server.partnerKeys.privateKeyPkcs8Pem].map((pem: string) => pem.split('\n')[5]);
-  const xmlD = /<D>([^<]+)<\/D>/.exec(server.partnerKeys.privateKeyXml)?.[1] ?? '';
-  return [CLIENT_SECRET, REFRESH, ...keyLines, xmlD, ...server.state.tickets.keys(), ...server.state.accessTokens.keys(), ...server.state.refreshTokens, ...extra];
-}
-async function run(args: string[], overrides: Record<string, string> = {}, extra: string[] = []) {
-  const result = await runChecked([...args, ...base()], { env: cliEnv(home, 'superoffice', secrets(overrides)) }, [...Object.values(secrets(overrides)), CLIENT_SECRET]);
-  expect(leaks(result, allSecrets(extra))).toEqual([]);
-  return result;
-}
-function leaks(result: { stdout: string; stderr: string }, values: string[]): string[] {
-  return values.filter((v) => v && v.length >= 4 && (result.stdout + result.stderr).includes(v));
-}
-const resourceRequests = (from = 0) => (server.state.requests as Req[]).slice(from).filter((r) => r.path.includes('/api/v1/'));
-
-describe('superoffice scheme end to end', () => {
-  it('first login: refresh grant, verified id_token, signed system token, ticket; a second process reuses the session', async () => {
-    await start();
+describe.concurrent('superoffice scheme end to end', () => {
+  it('first login: refresh grant, verified id_token, signed system token, ticket; a second process reuses the session', async (t) => {
+    const { server, run, resourceRequests } = await start(t);
     const first = await run(['run', 'superoffice', '--stream', 'contacts']);
     expect(first.code, first.stderr).toBe(0);
     expect(recordsOf(first.stdout, 'contacts').map((r) => r.PrimaryKey)).toEqual([1, 2, 3, 4, 5]);
@@ -78,8 +75,8 @@ describe('superoffice scheme end to end', () => {
   });
 
   for (const form of ['privateKeyPkcs8Pem', 'privateKeyXml'] as const) {
-    it(`accepts the partner private key as ${form === 'privateKeyXml' ? '<RSAKeyValue> XML' : 'PKCS#8 PEM'}`, async () => {
-      await start();
+    it(`accepts the partner private key as ${form === 'privateKeyXml' ? '<RSAKeyValue> XML' : 'PKCS#8 PEM'}`, async (t) => {
+      const { server, run } = await start(t);
       const result = await run(['run', 'superoffice', '--stream', 'users'], { rsa_private_key: server.partnerKeys[form] });
       expect(result.code, result.stderr).toBe(0);
       expect(recordsOf(result.stdout, 'users')).toHaveLength(2);
@@ -88,13 +85,13 @@ describe('superoffice scheme end to end', () => {
     });
   }
 
-  it('gets a new ticket when the ticket JWT is about to expire', async () => {
-    await start({ ticketLifetime: 4 });
-    const loggedInAt = Date.now();
+  it('gets a new ticket when the ticket JWT is about to expire', async (t) => {
+    const { server, run } = await start(t, { ticketLifetime: 6 });
     expect((await run(['run', 'superoffice', '--stream', 'users'])).code).toBe(0);
     expect(server.state.systemUserLogins).toBe(1);
-    // The window is min(60, 4 / 2) = 2 s before the ticket's exp.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, loggedInAt + 2_500 - Date.now())));
+    // The window is min(60, 6 / 2) = 3 s before the ticket's exp: start the next process 2 s before it.
+    const [expiry] = [...server.state.tickets.values()] as number[];
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - 2_000 - Date.now())));
     const later = await run(['run', 'superoffice', '--stream', 'persons']);
     expect(later.code, later.stderr).toBe(0);
     expect(recordsOf(later.stdout, 'persons')).toHaveLength(3);
@@ -102,8 +99,8 @@ describe('superoffice scheme end to end', () => {
     expect(server.state.unauthorized).toBe(0);
   });
 
-  it('after a 401 gets exactly one new ticket and retries the request once', async () => {
-    await start();
+  it('after a 401 gets exactly one new ticket and retries the request once', async (t) => {
+    const { server, run } = await start(t);
     expect((await run(['run', 'superoffice', '--stream', 'users'])).code).toBe(0);
     server.revokeTickets();
     const before = server.state.requests.length;
@@ -121,8 +118,8 @@ describe('superoffice scheme end to end', () => {
     ]);
   });
 
-  it('refuses a ticket JWT signed with a key the jwks does not hold', async () => {
-    await start({ signTicketWithWrongKey: true });
+  it('refuses a ticket JWT signed with a key the jwks does not hold', async (t) => {
+    const { server, run, resourceRequests } = await start(t, { signTicketWithWrongKey: true });
     const result = await run(['run', 'superoffice', '--stream', 'contacts']);
     const line = expectOneLineError(result);
     expect(line).toMatch(/signature|verif/i);
@@ -130,8 +127,8 @@ describe('superoffice scheme end to end', () => {
     expect(resourceRequests()).toHaveLength(0);
   });
 
-  it('refuses an id_token signed with a key the jwks does not hold', async () => {
-    await start({ signIdTokenWithWrongKey: true });
+  it('refuses an id_token signed with a key the jwks does not hold', async (t) => {
+    const { server, run, resourceRequests } = await start(t, { signIdTokenWithWrongKey: true });
     const result = await run(['run', 'superoffice', '--stream', 'contacts']);
     const line = expectOneLineError(result);
     expect(line).toMatch(/id_token/);
@@ -140,8 +137,8 @@ describe('superoffice scheme end to end', () => {
     expect(resourceRequests()).toHaveLength(0);
   });
 
-  it('a wrong client secret: one line, exit 1, names client_secret', async () => {
-    await start();
+  it('a wrong client secret: one line, exit 1, names client_secret', async (t) => {
+    const { server, run, resourceRequests } = await start(t);
     const wrong = 'wrong-so-app-token';
     const result = await run(['run', 'superoffice', '--stream', 'contacts'], { client_secret: wrong }, [wrong]);
     const line = expectOneLineError(result);
@@ -151,8 +148,8 @@ describe('superoffice scheme end to end', () => {
     expect(resourceRequests()).toHaveLength(0);
   });
 
-  it('a wrong partner private key: one line, exit 1, names rsa_private_key', async () => {
-    await start();
+  it('a wrong partner private key: one line, exit 1, names rsa_private_key', async (t) => {
+    const { server, run, resourceRequests } = await start(t);
     const other = generateRsaKeys('other');
     const result = await run(['run', 'superoffice', '--stream', 'contacts'], { rsa_private_key: other.privateKeyPem }, [other.privateKeyPem.split('\n')[5]]);
     const line = expectOneLineError(result);
@@ -162,16 +159,16 @@ describe('superoffice scheme end to end', () => {
     expect(resourceRequests()).toHaveLength(0);
   });
 
-  it('a private key that is neither PEM nor RSA XML: one line, exit 1, names rsa_private_key', async () => {
-    await start();
+  it('a private key that is neither PEM nor RSA XML: one line, exit 1, names rsa_private_key', async (t) => {
+    const { server, run } = await start(t);
     const result = await run(['run', 'superoffice', '--stream', 'contacts'], { rsa_private_key: 'not-a-key-at-all' });
     const line = expectOneLineError(result);
     expect(line).toContain('rsa_private_key');
     expect(server.state.systemUserLogins).toBe(0);
   });
 
-  it('a bad refresh token: one line, exit 1, says to set oauth_refresh_token or log in', async () => {
-    await start();
+  it('a bad refresh token: one line, exit 1, says to set oauth_refresh_token or log in', async (t) => {
+    const { server, run } = await start(t);
     const wrong = 'revoked-so-refresh-token';
     const result = await run(['check', 'superoffice'], { oauth_refresh_token: wrong }, [wrong]);
     const line = expectOneLineError(result);
