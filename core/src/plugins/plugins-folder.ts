@@ -3,12 +3,12 @@
  * prefix whose package.json `dependencies` is the record of installed plugins (name -> spec).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PluginError } from '../errors.js';
 
-/** `<home>/plugins`. */
+/** `<home>/plugins`, absolute (npm runs inside it, so a relative CONNECTORS_HOME must not nest). */
 export function pluginsFolder(home: string): string {
-  return join(home, 'plugins');
+  return resolve(home, 'plugins');
 }
 
 /** The package.json of the plugins folder, as far as this runtime reads it. */
