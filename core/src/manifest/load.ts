@@ -9,10 +9,20 @@
  * against alias bombs). Valid manifests, the common case, are parsed once.
  */
 import { readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair } from 'yaml';
+import type * as YamlModule from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
 import type { PathSegment } from '../schema/json-path.js';
 import { createProblem, type Problem } from './problem.js';
+
+const require = createRequire(import.meta.url);
+let yamlModule: typeof YamlModule | undefined;
+
+/** The `yaml` package, loaded on first need: a valid manifest never needs positions, and loading it costs every command start-up time. */
+function yaml(): typeof YamlModule {
+  return (yamlModule ??= require('yaml') as typeof YamlModule);
+}
 
 /** Manifests and config files larger than this are refused before parsing. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -114,16 +124,16 @@ export function parseYamlText(file: string, text: string, what = 'manifest'): Lo
 
 /** The path of the mapping key that starts at `offset` (for a duplicate key), if there is one. */
 function findKeyPath(node: unknown, offset: number, segments: PathSegment[] = []): PathSegment[] | undefined {
-  if (isMap(node)) {
+  if (yaml().isMap(node)) {
     for (const item of node.items) {
-      if (!isPair(item)) continue;
+      if (!yaml().isPair(item)) continue;
       const key = item.key as Node | null;
-      const name = isScalar(key) ? String(key.value) : String(key);
+      const name = yaml().isScalar(key) ? String(key.value) : String(key);
       if (key?.range?.[0] === offset) return [...segments, name];
       const found = findKeyPath(item.value, offset, [...segments, name]);
       if (found) return found;
     }
-  } else if (isSeq(node)) {
+  } else if (yaml().isSeq(node)) {
     for (const [index, item] of node.items.entries()) {
       const found = findKeyPath(item, offset, [...segments, index]);
       if (found) return found;
@@ -141,8 +151,8 @@ interface Positioned {
 
 /** Parses with the `yaml` package, keeping node ranges. */
 function parsePositioned(file: string, text: string, what: string): Positioned | { problems: Problem[]; document: Document; nodeAt: YamlFile['nodeAt']; locate: YamlFile['locate'] } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new (yaml().LineCounter)();
+  const document = yaml().parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
@@ -162,12 +172,12 @@ function parsePositioned(file: string, text: string, what: string): Positioned |
     );
   }
   const root = document.contents;
-  if (root === null || (isScalar(root) && (root.value === null || root.value === undefined))) {
+  if (root === null || (yaml().isScalar(root) && (root.value === null || root.value === undefined))) {
     return fail([createProblem(file, 1, 1, [], `the file holds no data; a ${what} is a YAML mapping`)]);
   }
-  if (!isMap(root)) {
+  if (!yaml().isMap(root)) {
     const { line, col } = position(root.range?.[0] ?? 0);
-    const kind = isSeq(root) ? 'a list' : 'a single value';
+    const kind = yaml().isSeq(root) ? 'a list' : 'a single value';
     return fail([createProblem(file, line, col, [], `the document is ${kind}; a ${what} must be a mapping (key: value)`)]);
   }
   let value: Record<string, unknown>;
@@ -177,7 +187,7 @@ function parsePositioned(file: string, text: string, what: string): Positioned |
     return fail([createProblem(file, 1, 1, [], `YAML error: ${(error as Error).message.split('\n')[0]}`)]);
   }
 
-  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(document) : node);
+  const resolve = (node: unknown): unknown => (yaml().isAlias(node) ? node.resolve(document) : node);
   const walk = (segments: readonly PathSegment[]): { node: Node | undefined; pair?: Pair; depth: number } => {
     let node: unknown = root;
     let pair: Pair | undefined;
@@ -186,11 +196,11 @@ function parsePositioned(file: string, text: string, what: string): Positioned |
       node = resolve(node);
       let next: unknown;
       let nextPair: Pair | undefined;
-      if (isMap(node)) {
-        nextPair = node.items.find((item) => isPair(item) && (isScalar(item.key) ? String(item.key.value) : String(item.key)) === String(segment)) as Pair | undefined;
+      if (yaml().isMap(node)) {
+        nextPair = node.items.find((item) => yaml().isPair(item) && (yaml().isScalar(item.key) ? String(item.key.value) : String(item.key)) === String(segment)) as Pair | undefined;
         next = nextPair?.value ?? undefined;
         if (nextPair && next === undefined) next = nextPair.key;
-      } else if (isSeq(node) && typeof segment === 'number') {
+      } else if (yaml().isSeq(node) && typeof segment === 'number') {
         next = node.items[segment];
       }
       if (next === undefined || next === null) break;
