@@ -187,6 +187,48 @@ describe('authorization_code: refresh with rotation', () => {
   });
 });
 
+describe('authorization_code: a failed renewal', () => {
+  it('keeps an unexpired token with a warning, then fails once it expired, never overwriting the refresh token', async () => {
+    // Tokens from refresh live 8 s: the window is min(60, 8 / 2) = 4 s before expiry.
+    const server = (oidc = await startOidc({ accessTokenTtl: 8 }));
+    const file = writeManifest(home, 'oidc_fail', oauth2Manifest('oidc_fail', {
+      grant_type: 'authorization_code',
+      token_url: server.tokenUrl,
+      authorize_url: server.authorizeUrl,
+    }));
+    const env = clientEnv(server, 'oidc_fail');
+    const config = ['--config', `base_url=${server.resourceUrl}`];
+    const seed = await server.obtainUserTokens();
+    expect((await runCli(['secrets', 'set', file, 'oauth_refresh_token', '--value', seed.refresh_token], { env })).code).toBe(0);
+    expect((await runCli(['check', file, ...config], { env })).code).toBe(0);
+    const firstAccess = server.state.acceptedTokens[0];
+    const list = JSON.parse((await runCli(['secrets', 'list', file, '--json'], { env })).stdout) as Array<{ name: string; source: string; expiresAt?: string }>;
+    expect(list.find((entry) => entry.name === 'oauth_refresh_token')?.source).toBe('session');
+    const expiresAt = Date.parse(list.find((entry) => entry.name === 'oauth_access_token')!.expiresAt!);
+    // The provider forgets the grant (e.g. the user revoked the app): refreshing is invalid_grant.
+    await server.revokeGrantOf(firstAccess);
+
+    await sleep(Math.max(0, expiresAt - 3700 - Date.now())); // due, and 3.7 s before it expires
+    const kept = await runCli(['check', file, ...config], { env });
+    expect(kept.stderr).toMatch(/^Warning: Could not renew the session of oidc_fail \(invalid_grant\); using the current one until it expires\.\n$/);
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).toMatch(/answered 200/);
+    expect(server.state.grants['refresh_token:error']).toBe(1); // invalid_grant is not retried
+    expect(server.state.acceptedTokens.at(-1)).toBe(firstAccess);
+
+    await sleep(Math.max(0, expiresAt + 300 - Date.now())); // expired
+    const failed = await runCli(['check', file, ...config], { env });
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toMatch(/^Error: Renewing the session of oidc_fail failed \(invalid_grant.*connectors secrets set oidc_fail oauth_refresh_token.*connectors auth login oidc_fail/);
+    expect(failed.stderr.trim().split('\n')).toHaveLength(1);
+    expect(server.state.grants['refresh_token:error']).toBe(2);
+    const after = JSON.parse((await runCli(['secrets', 'list', file, '--json'], { env })).stdout) as Array<{ name: string; source: string }>;
+    expect(after.find((entry) => entry.name === 'oauth_refresh_token')?.source).toBe('session'); // kept, not wiped
+    expectNoLeaks([kept, failed], knownSecrets(server, [seed.refresh_token]));
+  });
+});
+
 /** Starts `auth login` and resolves with the authorization URL it prints on its own stderr line. */
 function startLogin(file: string, env: Record<string, string>, extra: string[]) {
   const child = spawn(process.execPath, [cliBin, 'auth', 'login', file, '--no-browser', '--port', '0', ...extra], {

@@ -47,6 +47,8 @@ export interface OidcServer {
   provider: Provider;
   /** Revokes an access token (client_credentials or user) so the resource answers 401. */
   revokeAccessToken(token: string): Promise<void>;
+  /** Deletes the grant behind a user's access token: refreshing it is then invalid_grant. */
+  revokeGrantOf(accessToken: string): Promise<void>;
   /** Is this refresh token still valid at the provider? */
   isRefreshTokenValid(token: string): Promise<boolean>;
   /** Runs the authorization-code flow like a browser would and returns the token answer. */
@@ -207,6 +209,12 @@ export async function startOidc(options: OidcOptions = {}): Promise<OidcServer> 
       const found = (await provider.ClientCredentials.find(token)) ?? (await provider.AccessToken.find(token));
       if (!found) throw new Error('No such access token at the provider.');
       await found.destroy();
+    },
+    async revokeGrantOf(accessToken) {
+      const token = await provider.AccessToken.find(accessToken);
+      const grant = token?.grantId ? await provider.Grant.find(token.grantId) : undefined;
+      if (!grant) throw new Error('No grant behind this access token.');
+      await grant.destroy();
     },
     async isRefreshTokenValid(token) {
       const found = await provider.RefreshToken.find(token);
