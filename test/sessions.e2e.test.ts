@@ -92,6 +92,30 @@ describe('six processes renewing one empty connection at once', () => {
   });
 });
 
+describe('six processes hitting a 401 with the same revoked token', () => {
+  it('renew once between them: one new token request, each 401 retried once, all succeed', async () => {
+    const server = (oidc = await startOidc());
+    const file = writeManifest(home, 'race_401', oauth2Manifest('race_401', { grant_type: 'client_credentials', token_url: server.tokenUrl }));
+    const env = clientEnv(server, 'race_401');
+    const config = ['--config', `base_url=${server.resourceUrl}`];
+    expect((await runCli(['check', file, ...config], { env })).code).toBe(0);
+    await server.revokeAccessToken(server.state.acceptedTokens[0]);
+    const started = Date.now();
+    const results = await Promise.all(Array.from({ length: 6 }, () => runCli(['check', file, ...config], { env })));
+    const elapsed = Date.now() - started;
+    for (const result of results) {
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    }
+    expect(server.state.tokenRequests).toBe(2); // the first session, and one renewal for all six
+    // A process that starts after the renewal reads the new session and gets no 401 at all.
+    expect(server.state.unauthorized).toBeGreaterThanOrEqual(1);
+    expect(server.state.resourceRequests).toBe(1 + 6 + server.state.unauthorized); // each 401 retried once
+    expect(new Set(server.state.acceptedTokens.slice(1)).size).toBe(1);
+    console.info(`401 stampede: 6 processes, ${server.state.unauthorized} x 401, ${server.state.tokenRequests - 1} renewal token request, ${elapsed} ms`);
+  });
+});
+
 describe('a process killed with SIGKILL in the middle of a renewal', () => {
   it('leaves the store readable, the refresh token usable, and its lock taken over at once', async () => {
     const server = (oidc = await startOidc());
