@@ -67,15 +67,18 @@ describe('client_credentials', () => {
   });
 
   it('renews a session within its renewal window with exactly one new token request', async () => {
-    // A 2 s token: the window is min(refresh_before 60, lifetime / 2) = 1 s before expiry.
-    const server = (oidc = await startOidc({ clientCredentialsTtl: 2 }));
+    // A 6 s token: the window is min(refresh_before 60, lifetime / 2) = 3 s before expiry.
+    const server = (oidc = await startOidc({ clientCredentialsTtl: 6 }));
     const file = writeManifest(home, 'oidc_short', oauth2Manifest('oidc_short', { grant_type: 'client_credentials', token_url: server.tokenUrl }));
     const env = clientEnv(server, 'oidc_short');
     const config = ['--config', `base_url=${server.resourceUrl}`];
 
     expect((await runCli(['check', file, ...config], { env })).code).toBe(0);
+    expect((await runCli(['check', file, ...config], { env })).code).toBe(0); // outside the window: reused
     expect(server.state.tokenRequests).toBe(1);
-    await sleep(1200); // now inside the window, not yet expired
+    const list = JSON.parse((await runCli(['secrets', 'list', file, '--json'], { env })).stdout) as Array<{ name: string; expiresAt?: string }>;
+    const expiresAt = Date.parse(list.find((entry) => entry.name === 'oauth_access_token')!.expiresAt!);
+    await sleep(Math.max(0, expiresAt - 2800 - Date.now())); // inside the window, 2.8 s before expiry
     const renewed = await runCli(['check', file, ...config], { env });
     expect(renewed.code).toBe(0);
     expect(server.state.tokenRequests).toBe(2);

@@ -92,6 +92,29 @@ describe('six processes renewing one empty connection at once', () => {
   });
 });
 
+describe('refresh_before', () => {
+  it('sets the renewal window: not renewed before it, renewed once inside it', async () => {
+    // 12 s tokens with refresh_before 3: renewed from 3 s before expiry (the default 60 would give
+    // min(60, 12 / 2) = 6 s).
+    const server = (oidc = await startOidc({ clientCredentialsTtl: 12 }));
+    const file = writeManifest(home, 'window', oauth2Manifest('window', { grant_type: 'client_credentials', token_url: server.tokenUrl, refresh_before: 3 }));
+    const env = clientEnv(server, 'window');
+    const config = ['--config', `base_url=${server.resourceUrl}`];
+    expect((await runCli(['check', file, ...config], { env })).code).toBe(0);
+    const list = JSON.parse((await runCli(['secrets', 'list', file, '--json'], { env })).stdout) as Array<{ name: string; expiresAt?: string }>;
+    const expiresAt = Date.parse(list.find((entry) => entry.name === 'oauth_access_token')!.expiresAt!);
+
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - 5800 - Date.now())));
+    expect((await runCli(['check', file, ...config], { env })).code).toBe(0); // 5.8 s to expiry: outside 3 s
+    expect(server.state.tokenRequests).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - 2700 - Date.now())));
+    const renewed = await runCli(['check', file, ...config], { env }); // 2.7 s to expiry: inside
+    expect(renewed.code).toBe(0);
+    expect(server.state.tokenRequests).toBe(2);
+    expect(server.state.unauthorized).toBe(0);
+  });
+});
+
 describe('six processes hitting a 401 with the same revoked token', () => {
   it('renew once between them: one new token request, each 401 retried once, all succeed', async () => {
     const server = (oidc = await startOidc());
