@@ -309,6 +309,16 @@ describe('auth login / status / logout against oidc-provider', () => {
     expectNoLeaks([result, status, check, logout, after], knownSecrets(server));
   });
 
+  it('a --port already in use is one clear error line, exit 1', async () => {
+    const server = (oidc = await startOidc());
+    const file = loginManifest(server);
+    const port = Number(new URL(server.resourceUrl).port); // taken by the resource server
+    const result = await runCli(['auth', 'login', file, '--no-browser', '--port', String(port)], { env: clientEnv(server, 'oidc_login') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`Error: Cannot listen for the login callback: port ${port} on 127.0.0.1 is in use. Pick another one with --port, or --port 0 for any free port (register that redirect URI with the provider).\n`);
+    expect(server.state.tokenRequests).toBe(0);
+  });
+
   it('refuses a callback with the wrong state with 400 and exits 1 without exchanging the code', async () => {
     const server = (oidc = await startOidc());
     const file = loginManifest(server);

@@ -19,6 +19,15 @@ describe('startLoopbackListener', () => {
     expect((await waiting).get('code')).toBe('abc');
   });
 
+  it('a port in use is an AuthError naming the port and what to do, not a raw EADDRINUSE', async () => {
+    listener = await startLoopbackListener();
+    const port = Number(new URL(listener.redirectUri).port);
+    const error = await startLoopbackListener({ port }).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).message).toBe(`Cannot listen for the login callback: port ${port} on 127.0.0.1 is in use.`);
+    expect((error as AuthError).hint).toMatch(/--port 0/);
+  });
+
   it('refuses a mismatched state with 400 and rejects', async () => {
     listener = await startLoopbackListener();
     const waiting = listener.waitForCallback('expected');

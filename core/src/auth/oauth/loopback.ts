@@ -77,9 +77,19 @@ export async function startLoopbackListener(options: LoopbackOptions = {}): Prom
     else pending ??= outcome;
   });
 
+  const requestedPort = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
+        const why = error.code === 'EADDRINUSE' ? 'is in use' : 'may not be used by this user';
+        reject(new AuthError(`Cannot listen for the login callback: port ${requestedPort} on 127.0.0.1 ${why}.`, {
+          hint: 'Pick another one with --port, or --port 0 for any free port (register that redirect URI with the provider).',
+        }));
+      } else {
+        reject(error);
+      }
+    });
+    server.listen(requestedPort, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | undefined;
