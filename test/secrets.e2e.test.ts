@@ -6,7 +6,7 @@
  * and a wrong CONNECTORS_SECRET_KEY leaving the store untouched.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findLeaks, makeHome, runCli } from './helpers/cli.js';
@@ -178,6 +178,15 @@ describe('--connection', () => {
     expect(missing.stderr).toContain('CONNECTORS_SECRET_KEYQ_API_KEY');
     expect((await runCli(['secrets', 'delete', file, 'api_key', '--connection', 'acme'], { env: env() })).code).toBe(0);
     expect(await sentKey({}, ['--connection', 'beta'])).toBe('beta-Cc2');
+  });
+
+  it('refuses a connection name that could not also name its state file, before storing anything', async () => {
+    for (const name of ['../../etc', '']) {
+      const set = await runCli(['secrets', 'set', file, 'api_key', '--value', 'bad-conn-Bb1', '--connection', name], { env: env() });
+      expect(set.code).toBe(2);
+      expect(set.stderr).toBe(`Error: "${name}" is not a valid connection name (letters, digits, "_", "-" and ".", not starting with "." or "-").\n`);
+    }
+    expect(existsSync(join(home, 'secrets.enc'))).toBe(false);
   });
 });
 

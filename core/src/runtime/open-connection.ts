@@ -1,7 +1,7 @@
 import type { CookieJar } from 'tough-cookie';
 import type { RegisteredScheme } from '../auth/registry.js';
 import { resolveAuthOptions, resolveConnectorConfig, resolveManifestPath } from '../config/index.js';
-import { ManifestError } from '../errors.js';
+import { ManifestError, UsageError } from '../errors.js';
 import { CLOCK, HTTP_CLIENT_FACTORY, LOGGER, REDACTOR, SECRET_STORE, SESSION_MANAGER, type Clock, type HttpClientFactory } from '../container.js';
 import { restoreCookieJar, serializeCookieJar } from '../http/cookie-jar.js';
 import type { Redactor } from '../http/redact.js';
@@ -57,6 +57,7 @@ export interface OpenConnection extends ConnectorTarget {
  * what `secrets list/set/delete` and `auth logout` need.
  */
 export async function openConnectorTarget(project: Project, options: ConnectionOptions): Promise<ConnectorTarget> {
+  const connection = checkConnectionName(options.connection ?? 'default');
   const manifestFile = resolveManifestPath(options.connector, project.catalogDir);
   const manifest = await loadManifest(manifestFile, { registry: project.registry });
   const registered = project.registry.get(manifest.auth.scheme);
@@ -72,7 +73,7 @@ export async function openConnectorTarget(project: Project, options: ConnectionO
     manifest,
     registered,
     config,
-    ref: { connector: manifest.name, connection: options.connection ?? 'default' },
+    ref: { connector: manifest.name, connection },
     store: container.resolve<SecretStore>(SECRET_STORE),
     sessions: container.resolve<SessionManager>(SESSION_MANAGER),
     log: container.resolve<Logger>(LOGGER),
@@ -80,6 +81,19 @@ export async function openConnectorTarget(project: Project, options: ConnectionO
     now: () => clock.now(),
     createHttpClient: container.resolve<HttpClientFactory>(HTTP_CLIENT_FACTORY),
   };
+}
+
+const CONNECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * A connection name every command accepts alike: it also names the connection's state file and
+ * lock, so `secrets set --connection X` never stores what `run --connection X` would refuse.
+ */
+export function checkConnectionName(name: string): string {
+  if (!CONNECTION_NAME.test(name) || name.includes('..')) {
+    throw new UsageError(`"${name}" is not a valid connection name (letters, digits, "_", "-" and ".", not starting with "." or "-").`);
+  }
+  return name;
 }
 
 /** `base_url` rendered with `config` only, for schemes that derive URLs from it (tripletex). */
