@@ -309,6 +309,24 @@ describe('auth login / status / logout against oidc-provider', () => {
     expectNoLeaks([result, status, check, logout, after], knownSecrets(server));
   });
 
+  it('a code exchange the provider refuses (wrong client secret) exits 1, stores nothing, leaks nothing', async () => {
+    const server = (oidc = await startOidc());
+    const file = loginManifest(server);
+    const wrong = 'wrong-login-secret-Yy81';
+    const env = { ...clientEnv(server, 'oidc_login'), [secretEnvName('oidc_login', 'client_secret')]: wrong };
+    const login = startLogin(file, env, ['--config', `base_url=${server.resourceUrl}`]);
+    const callback = await server.followAuthorization((await login.url).href);
+    const code = callback.searchParams.get('code')!;
+    expect((await fetch(callback)).status).toBe(200);
+    const result = await login.done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: .*invalid_client/m);
+    expect(server.state.grants['authorization_code:error']).toBe(1);
+    const status = await runCli(['auth', 'status', file], { env });
+    expect(status.stdout).toContain('no stored session');
+    expectNoLeaks([result, status], [wrong, server.clientSecret, code]);
+  });
+
   it('a --port already in use is one clear error line, exit 1', async () => {
     const server = (oidc = await startOidc());
     const file = loginManifest(server);
