@@ -82,6 +82,17 @@ describe('check succeeds with each built-in scheme', () => {
     expect(server.state.requests[0].headers.cookie).toBe('sid=cookie-Key-4');
   });
 
+  it('cookies the API sets are kept with the connection for the next process, beside an api_key cookie', async () => {
+    server.state.headers = (n) => ({ 'set-cookie': `srv${n}=v${n}; Path=/; Max-Age=3600` });
+    const secrets = { api_key: 'cookie-Key-8' };
+    for (let i = 0; i < 3; i++) expect((await check('jar', 'scheme: api_key\nin: cookie\nname: sid', secrets)).code).toBe(0);
+    expect(server.state.requests.map((request) => request.headers.cookie)).toEqual([
+      'sid=cookie-Key-8',
+      'srv1=v1; sid=cookie-Key-8',
+      'srv1=v1; srv2=v2; sid=cookie-Key-8',
+    ]);
+  });
+
   it('none, from the catalog: pokeapi against its local server', async () => {
     const poke = await startPokeapiServer();
     try {

@@ -19,6 +19,8 @@ export interface EchoState {
   body: unknown | ((request: RecordedRequest) => unknown);
   /** Milliseconds to wait before answering. */
   delayMs: number;
+  /** Extra response headers; a function gets the request's 1-based number (e.g. a new Set-Cookie each time). */
+  headers: Record<string, string> | ((n: number) => Record<string, string>);
   requests: RecordedRequest[];
 }
 
@@ -29,7 +31,7 @@ export interface EchoServer {
 }
 
 export async function startEchoServer(initial: Partial<EchoState> = {}): Promise<EchoServer> {
-  const state: EchoState = { status: 200, body: { ok: true }, delayMs: 0, requests: [], ...initial };
+  const state: EchoState = { status: 200, body: { ok: true }, delayMs: 0, headers: {}, requests: [], ...initial };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const recorded: RecordedRequest = {
@@ -39,11 +41,13 @@ export async function startEchoServer(initial: Partial<EchoState> = {}): Promise
       headers: req.headers,
     };
     state.requests.push(recorded);
+    const number = state.requests.length;
     req.resume();
     req.on('end', () => {
       setTimeout(() => {
         const body = typeof state.body === 'function' ? (state.body as (r: RecordedRequest) => unknown)(recorded) : state.body;
-        res.writeHead(state.status, { 'content-type': 'application/json' });
+        const extra = typeof state.headers === 'function' ? state.headers(number) : state.headers;
+        res.writeHead(state.status, { 'content-type': 'application/json', ...extra });
         res.end(typeof body === 'string' ? body : JSON.stringify(body));
       }, state.delayMs);
     });
