@@ -27,6 +27,8 @@ export interface StoredSession {
   cookies?: unknown;
   /** When the session was stored (ISO-8601). */
   savedAt: string;
+  /** Digest of the required secrets the session was made from; a mismatch renews it. */
+  credentials?: string;
 }
 
 /**

@@ -205,6 +205,44 @@ describe('SessionManager.getSession', () => {
   });
 });
 
+describe('changed credentials', () => {
+  it('renews a session made from a required secret the user has since replaced, and only then', async () => {
+    const scheme = fakeScheme(clock);
+    const before = bind(scheme);
+    const first = await manager.getSession(before);
+    expect(await manager.getSession(bind(scheme))).toEqual(first);
+    expect(scheme.calls).toHaveLength(1);
+
+    const changed: SessionBinding = { ...before, ctx: { ...before.ctx, secrets: { client_id: 'new-id' } } };
+    const second = await manager.getSession(changed);
+    expect(scheme.calls).toHaveLength(2);
+    expect(second.secrets.oauth_access_token).toBe('access-2');
+    expect(scheme.calls[1]).toEqual(first);
+    expect(await manager.getSession(changed)).toEqual(second);
+    expect(scheme.calls).toHaveLength(2);
+  });
+
+  it('does not renew when only a seed changed: the session holds the rotated token', async () => {
+    const scheme = fakeScheme(clock);
+    await manager.getSession(bind(scheme, undefined, { oauth_refresh_token: 'seed-1' }));
+    await manager.getSession(bind(scheme, undefined, { oauth_refresh_token: 'seed-2' }));
+    expect(scheme.calls).toHaveLength(1);
+  });
+
+  it('reuses a session stored without a digest (written before digests existed)', async () => {
+    const scheme = fakeScheme(clock);
+    const stored: StoredSession = {
+      secrets: { oauth_access_token: 'old' },
+      expiresAt: '2030-01-01T01:00:00.000Z',
+      issuedAt: '2030-01-01T00:00:00.000Z',
+      savedAt: '2030-01-01T00:00:00.000Z',
+    };
+    await store.setSession(ref, stored);
+    expect((await manager.getSession(bind(scheme))).secrets).toEqual({ oauth_access_token: 'old' });
+    expect(scheme.calls).toHaveLength(0);
+  });
+});
+
 describe('SessionManager.renewAfterUnauthorized', () => {
   it('renews once for many requests that got a 401 with the same session', async () => {
     const scheme = fakeScheme(clock);
@@ -301,7 +339,7 @@ describe('failed renewal', () => {
     const binding = { ...bind(scheme), ref: eu };
     await expect(manager.getSession(binding)).rejects.toMatchObject({
       hint: expect.stringContaining('connectors auth login acme --connection eu'),
-      message: expect.stringContaining('acme (connection eu)'),
+      message: 'Logging in to acme (connection eu) failed (invalid_grant: bad).',
     });
     expect(await store.getSession(eu)).toBeUndefined();
   });

@@ -11,6 +11,7 @@ import { AuthError, ConnectorsError } from '../errors.js';
 import type { AuthContext, AuthScheme, Logger, Session } from '../plugin-api.js';
 import type { ConnectionRef, SecretStore, StoredSession } from '../secrets/store.js';
 import { type LockOptions, withLock } from './lock.js';
+import { digestCredentials } from './credential-digest.js';
 import { DEFAULT_REFRESH_BEFORE, hasExpired, isDueForRenewal } from './renewal-window.js';
 import { isSameSession, toSession, toStoredSession } from './session-codec.js';
 
@@ -35,7 +36,7 @@ export interface SessionManagerOptions {
   lock?: LockOptions;
 }
 
-type RenewReason = 'missing' | 'due' | 'unauthorized';
+type RenewReason = 'missing' | 'due' | 'unauthorized' | 'credentials';
 
 /** Hands out fresh sessions and renews them once per connection, however many ask at once. */
 export class SessionManager {
@@ -66,10 +67,11 @@ export class SessionManager {
    */
   async getSession(binding: SessionBinding): Promise<Session> {
     const stored = await this.store.getSession(binding.ref);
+    if (stored && this.isKeptAfterFailure(binding.ref, stored)) return toSession(stored);
+    if (stored && !madeFromCurrentCredentials(binding, stored)) return this.renew(binding, 'credentials');
     if (stored && !isDueForRenewal(stored, this.now(), binding.refreshBefore ?? DEFAULT_REFRESH_BEFORE)) {
       return toSession(stored);
     }
-    if (stored && this.isKeptAfterFailure(binding.ref, stored)) return toSession(stored);
     return this.renew(binding, stored ? 'due' : 'missing');
   }
 
@@ -170,7 +172,7 @@ export class SessionManager {
         return this.keepOrFail(binding, reason, current, error);
       }
       const cookies = this.pendingCookies.has(key) ? this.pendingCookies.get(key) : current?.cookies;
-      const stored = toStoredSession(fresh, this.now(), scheme.name, cookies);
+      const stored = toStoredSession(fresh, this.now(), scheme.name, cookies, digestCredentials(scheme, binding.ctx.secrets));
       await this.store.setSession(ref, stored);
       this.pendingCookies.delete(key);
       this.keptAfterFailure.delete(key);
@@ -187,6 +189,7 @@ export class SessionManager {
     failed?: Session,
   ): boolean {
     if (reason === 'unauthorized') return failed !== undefined && !isSameSession(current, failed);
+    if (!madeFromCurrentCredentials(binding, current)) return false;
     return !isDueForRenewal(current, this.now(), binding.refreshBefore ?? DEFAULT_REFRESH_BEFORE);
   }
 
@@ -209,7 +212,7 @@ export class SessionManager {
       this.keptAfterFailure.set(keyOf(ref), current);
       return toSession(current);
     }
-    throw toRenewalError(binding, error, this.log);
+    throw toRenewalError(binding, error, this.log, current === undefined);
   }
 
   private isKeptAfterFailure(ref: ConnectionRef, stored: StoredSession): boolean {
@@ -222,11 +225,12 @@ export class SessionManager {
  * The error a failed renewal ends with: a provider's `error`/`error_description` become an
  * {@link AuthError} carrying them, with a hint of what to do; other runtime errors pass unchanged.
  */
-export function toRenewalError(binding: SessionBinding, error: unknown, log?: Logger): ConnectorsError {
+export function toRenewalError(binding: SessionBinding, error: unknown, log?: Logger, firstLogin = false): ConnectorsError {
   const { ref } = binding;
+  const what = firstLogin ? `Logging in to ${describe(ref)}` : `Renewing the session of ${describe(ref)}`;
   if (error instanceof AuthError && error.providerError) {
     const description = error.providerErrorDescription ? `: ${error.providerErrorDescription}` : '';
-    return new AuthError(`Renewing the session of ${describe(ref)} failed (${error.providerError}${description}).`, {
+    return new AuthError(`${what} failed (${error.providerError}${description}).`, {
       providerError: error.providerError,
       ...(error.providerErrorDescription ? { providerErrorDescription: error.providerErrorDescription } : {}),
       ...(error.status !== undefined ? { status: error.status } : {}),
@@ -236,7 +240,7 @@ export function toRenewalError(binding: SessionBinding, error: unknown, log?: Lo
   }
   if (error instanceof ConnectorsError) return error;
   log?.debug(`The ${binding.scheme.name} scheme failed: ${error instanceof Error ? error.message : String(error)}`);
-  return new AuthError(`Renewing the session of ${describe(ref)} failed with an unexpected error in the ${binding.scheme.name} scheme.`, {
+  return new AuthError(`${what} failed with an unexpected error in the ${binding.scheme.name} scheme.`, {
     hint: renewalHint(binding),
   });
 }
@@ -250,6 +254,11 @@ export function renewalHint(binding: SessionBinding): string {
     return `Set a new refresh token with "connectors secrets set ${connector} oauth_refresh_token${flag}" or log in again with "connectors auth login ${connector}${flag}".`;
   }
   return `Check the secrets with "connectors secrets list ${connector}${flag}" and replace a wrong one with "connectors secrets set ${connector} <secret>${flag}".`;
+}
+
+/** False when the user changed a required secret since the session was made (sessions of old versions carry no digest). */
+function madeFromCurrentCredentials(binding: SessionBinding, stored: StoredSession): boolean {
+  return stored.credentials === undefined || stored.credentials === digestCredentials(binding.scheme, binding.ctx.secrets);
 }
 
 function summarize(error: unknown): string {

@@ -10,7 +10,13 @@ import type { StoredSession } from '../secrets/store.js';
  * What a store keeps of a fresh session. `issuedAt` defaults to `now` (the time `authenticate`
  * returned); a time that does not parse is an {@link AuthError} naming the scheme.
  */
-export function toStoredSession(session: Session, now: Date, schemeName: string, cookies?: unknown): StoredSession {
+export function toStoredSession(
+  session: Session,
+  now: Date,
+  schemeName: string,
+  cookies?: unknown,
+  credentials?: string,
+): StoredSession {
   assertSessionShape(session, schemeName);
   const stored: StoredSession = {
     secrets: { ...session.secrets },
@@ -21,6 +27,7 @@ export function toStoredSession(session: Session, now: Date, schemeName: string,
   stored.issuedAt = toIsoTime(session.issuedAt, 'issuedAt', schemeName) ?? now.toISOString();
   if (session.values !== undefined) stored.values = structuredClone(session.values);
   if (cookies !== undefined) stored.cookies = cookies;
+  if (credentials !== undefined) stored.credentials = credentials;
   return stored;
 }
 
