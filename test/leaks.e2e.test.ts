@@ -258,6 +258,14 @@ describe('succeeding flows', () => {
     expectClean(check);
   });
 
+  it('DEBUG=* does not print a --value secret through oclif\'s own debug output', async () => {
+    const file = manifest('leak_value', `scheme: api_key`);
+    const set = await cli(['secrets', 'set', file, 'api_key', '--value', API_KEY], { CONNECTORS_HOME: home, DEBUG: '*' });
+    expect(set.code).toBe(0);
+    expect(set.stderr).toContain('Stored api_key');
+    expectClean(set);
+  });
+
   it('no output of any run in this file held a secret', () => {
     expect(outputs.length).toBeGreaterThan(15);
     for (const result of outputs) expectClean(result);
