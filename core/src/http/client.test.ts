@@ -286,7 +286,7 @@ describe('createRuntimeHttpClient: redaction', () => {
 
 describe('createRuntimeHttpClient: cookies', () => {
   it('keeps cookies across requests and restores them from the serialised jar', async () => {
-    const jar = createCookieJar();
+    const jar = await createCookieJar();
     nock(API)
       .post('/login')
       .reply(200, 'in', { 'set-cookie': 'SESSIONID=abcdef123; Path=/; HttpOnly' })

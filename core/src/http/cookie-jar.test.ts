@@ -3,7 +3,7 @@ import { createCookieJar, restoreCookieJar, serializeCookieJar } from './cookie-
 
 describe('cookie jar serialisation', () => {
   it('restores the cookies it serialised', async () => {
-    const jar = createCookieJar();
+    const jar = await createCookieJar();
     await jar.setCookie('SESSION=abc123; Path=/', 'https://api.example.com/login');
     const text = await serializeCookieJar(jar);
     const restored = await restoreCookieJar(text);
@@ -11,7 +11,7 @@ describe('cookie jar serialisation', () => {
   });
 
   it('restores from the parsed object too (a store keeps JSON)', async () => {
-    const jar = createCookieJar();
+    const jar = await createCookieJar();
     await jar.setCookie('a=b; Path=/', 'https://api.example.com/');
     const restored = await restoreCookieJar(JSON.parse(await serializeCookieJar(jar)) as unknown);
     expect(await restored.getCookieString('https://api.example.com/')).toBe('a=b');

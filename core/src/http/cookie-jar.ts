@@ -2,11 +2,16 @@
  * The cookie jar of one connection (tough-cookie 6). APIs with session cookies need the jar to
  * outlive a process, so it is serialised and kept with the session.
  */
-import { CookieJar } from 'tough-cookie';
+import type { CookieJar } from 'tough-cookie';
+
+/** tough-cookie, imported on first use: loading it costs every command start-up time. */
+async function loadCookieJarClass(): Promise<typeof CookieJar> {
+  return (await import('tough-cookie')).CookieJar;
+}
 
 /** An empty jar for a connection. */
-export function createCookieJar(): CookieJar {
-  return new CookieJar();
+export async function createCookieJar(): Promise<CookieJar> {
+  return new (await loadCookieJarClass())();
 }
 
 /** The jar as a JSON string, to keep with the session. */
@@ -23,7 +28,7 @@ export async function restoreCookieJar(serialized?: unknown): Promise<CookieJar>
   if (!serialized) return createCookieJar();
   try {
     const data = typeof serialized === 'string' ? (JSON.parse(serialized) as object) : (serialized as object);
-    return await CookieJar.deserialize(data);
+    return await (await loadCookieJarClass()).deserialize(data);
   } catch {
     return createCookieJar();
   }

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import type { decodeJwt } from 'jose';
 
 /** What a token's own claims say about its lifetime. */
 export interface JwtLifetime {
@@ -14,10 +14,11 @@ export interface JwtLifetime {
  * the claims to schedule renewal. The API checks the signature when we send it. A token that is
  * not a JWT (an opaque string) gives no lifetime.
  */
-export function readJwtLifetime(token: string): JwtLifetime {
+export async function readJwtLifetime(token: string): Promise<JwtLifetime> {
   let claims: ReturnType<typeof decodeJwt>;
   try {
-    claims = decodeJwt(token);
+    // Imported on first use: jose costs every command start-up time, and only jwt logins need it.
+    claims = (await import('jose')).decodeJwt(token);
   } catch {
     return {};
   }

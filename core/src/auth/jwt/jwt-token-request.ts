@@ -31,7 +31,7 @@ export async function loginWithApiKey(ctx: AuthContext, options: JwtOptions): Pr
   }
   if (!options.loginUrl) throw new AuthError('The jwt scheme needs auth.login_url; add it to the manifest.');
   const response = await ctx.http.request(buildCredentialRequest(options.loginUrl, options.apiKeyIn, options.apiKeyName, apiKey));
-  return processJwtTokenResponse(response, options, ctx.now(), { name: 'login', connector: ctx.connector });
+  return await processJwtTokenResponse(response, options, ctx.now(), { name: 'login', connector: ctx.connector });
 }
 
 /**
@@ -43,6 +43,6 @@ export async function refreshJwt(ctx: AuthContext, options: JwtOptions, refreshT
   if (!options.refreshUrl) throw new AuthError('The jwt scheme has no auth.refresh_url to refresh with; add it or let it log in again.');
   const request = buildCredentialRequest(options.refreshUrl, options.refreshTokenIn, options.refreshTokenName, refreshToken);
   const response = await ctx.http.request(request);
-  const tokens = processJwtTokenResponse(response, options, ctx.now(), { name: 'refresh', connector: ctx.connector });
+  const tokens = await processJwtTokenResponse(response, options, ctx.now(), { name: 'refresh', connector: ctx.connector });
   return tokens.refreshToken ? tokens : { ...tokens, refreshToken };
 }

@@ -80,7 +80,7 @@ function readExpiresIn(value: unknown): number | undefined {
  * provider's error. Expiry comes from `expires_in` (lifetime counted from `now`), else from the
  * access token's own `exp` (lifetime from its `iat`, else from `now`).
  */
-export function processJwtTokenResponse(response: HttpResponse, options: JwtOptions, now: Date, step: JwtStep): JwtTokens {
+export async function processJwtTokenResponse(response: HttpResponse, options: JwtOptions, now: Date, step: JwtStep): Promise<JwtTokens> {
   const body = parseBody(response);
   if (response.status < 200 || response.status > 299) throw rejection(step, response.status, readProviderError(body));
   if (body === undefined || body === null || typeof body !== 'object') {
@@ -109,7 +109,7 @@ export function processJwtTokenResponse(response: HttpResponse, options: JwtOpti
     tokens.expiresAt = new Date(now.getTime() + expiresIn * 1000);
     return tokens;
   }
-  const lifetime = readJwtLifetime(accessToken);
+  const lifetime = await readJwtLifetime(accessToken);
   if (lifetime.expiresAt) {
     tokens.expiresAt = lifetime.expiresAt;
     if (lifetime.issuedAt && lifetime.issuedAt.getTime() <= now.getTime()) tokens.issuedAt = lifetime.issuedAt;

@@ -2,7 +2,6 @@
  * The client's JWT assertion for the JWT bearer grant (RFC 7523 2.1 and 3), signed with a private key.
  */
 import { createPrivateKey, randomUUID, type KeyObject } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { AuthError } from '../../errors.js';
 
 export interface JwtAssertionOptions {
@@ -53,6 +52,8 @@ export async function createJwtAssertion(options: JwtAssertionOptions): Promise<
   const iat = Math.floor(options.now.getTime() / 1000);
   const header: { alg: string; typ: string; kid?: string } = { alg: selectSigningAlgorithm(key), typ: 'JWT' };
   if (options.keyId) header.kid = options.keyId;
+  // jose is imported on first use: only jwt_bearer connections need it, and it costs start-up time.
+  const { SignJWT } = await import('jose');
   return new SignJWT({})
     .setProtectedHeader(header)
     .setIssuer(options.clientId)

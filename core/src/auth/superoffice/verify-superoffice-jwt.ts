@@ -1,4 +1,4 @@
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
 import { AuthError } from '../../errors.js';
 import type { AuthContext } from '../../plugin-api.js';
 import { SUPEROFFICE_PATHS } from './login-url.js';
@@ -69,6 +69,8 @@ function explain(error: unknown): string {
  * Returns the claims.
  */
 export async function verifySuperOfficeJwt(token: string, check: SuperOfficeJwtCheck): Promise<JWTPayload> {
+  // jose is imported on first use: only SuperOffice logins need it, and it costs start-up time.
+  const { createLocalJWKSet, jwtVerify } = await import('jose');
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet(check.jwks), {
       algorithms: ['RS256'],
