@@ -111,8 +111,13 @@ function renderBaseUrl(manifest: Manifest, config: Record<string, unknown>): str
  * missing ones are an error naming their env var), builds the scheme's context and the HTTP
  * client whose hooks apply the session and renew it after a 401.
  */
-export async function openConnection(project: Project, options: ConnectionOptions): Promise<OpenConnection> {
-  const target = await openConnectorTarget(project, options);
+export async function openConnection(
+  project: Project,
+  options: ConnectionOptions,
+  /** The target, when the caller already opened it (to check its own arguments first). */
+  opened?: ConnectorTarget,
+): Promise<OpenConnection> {
+  const target = opened ?? (await openConnectorTarget(project, options));
   const { manifest, registered, config, ref, store, sessions, log, redactor, now, createHttpClient } = target;
   const secrets = await resolveSecrets({
     connector: manifest.name,

@@ -74,6 +74,16 @@ describe('runConnector and checkConnector through the container', () => {
     expect(result.message).toMatch(/^acme \(default\): GET https:\/\/api\.acme\.test\/me answered 200 in \d+ ms\.$/);
   });
 
+  it('refuses an unknown --stream or a missing --state file as usage errors before asking for secrets', async () => {
+    const bare = await openProject({ catalog, env: { CONNECTORS_HOME: home }, cwd: home });
+    bare.container.register(SECRET_STORE, { useValue: new MemoryStore() });
+    await expect(runConnector(bare, { connector: 'acme', streams: ['gadgets'] })).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'Connector "acme" has no stream "gadgets"; its streams are: widgets.',
+    });
+    await expect(runConnector(bare, { connector: 'acme', stateFile: join(home, 'missing.json') })).rejects.toMatchObject({ exitCode: 2 });
+  });
+
   it('names the missing secret and its environment variable', async () => {
     const bare = await openProject({ catalog, env: { CONNECTORS_HOME: home }, cwd: home });
     bare.container.register(SECRET_STORE, { useValue: new MemoryStore() });

@@ -5,7 +5,7 @@ import { ProgressReporter, type ProgressOutput } from '../output/progress.js';
 import { SingerWriter } from '../output/singer-writer.js';
 import { FileStateStore, loadStateFile, type StateValue } from '../streams/state.js';
 import { selectStreams, syncStreams, type SyncResult } from '../streams/sync.js';
-import { openConnection, type ConnectionOptions } from './open-connection.js';
+import { openConnection, openConnectorTarget, type ConnectionOptions } from './open-connection.js';
 import type { Project } from './open-project.js';
 
 /** `connectors run` as a library call. */
@@ -35,14 +35,16 @@ export interface RunConnectorOptions extends ConnectionOptions {
  * per connection when streams complete and at checkpoints.
  */
 export async function runConnector(project: Project, options: RunConnectorOptions): Promise<SyncResult> {
-  const connection = await openConnection(project, options);
-  const { manifest, ref } = connection;
-  selectStreams(manifest, options.streams); // an unknown --stream is a usage error before any request
-
+  // The run's own arguments (--stream, --state) are checked before secrets and requests.
+  const target = await openConnectorTarget(project, options);
+  const { manifest, ref } = target;
+  selectStreams(manifest, options.streams);
   const stateStore = new FileStateStore(project.home);
   const state: StateValue | undefined = options.stateFile
     ? await loadStateFile(options.stateFile)
     : await stateStore.load(ref.connector, ref.connection);
+
+  const connection = await openConnection(project, options, target);
   const session = await connection.getSession();
 
   const writer: OutputWriter = options.outputDir
