@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliBin, findLeaks, makeHome, parseLines, repoRoot, runCli, type CliResult } from './helpers/cli.js';
 import { oauth2Manifest, secretEnvName, writeManifest } from './helpers/manifests.js';
-import { startOidc, type OidcServer } from './helpers/oidc.js';
+import { oidcClientEnv, startOidc, type OidcServer } from './helpers/oidc.js';
 
 let oidc: OidcServer | undefined;
 let home: string;
@@ -24,13 +24,7 @@ afterEach(async () => {
   cleanup();
 });
 
-function clientEnv(server: OidcServer, connector: string): Record<string, string> {
-  return {
-    CONNECTORS_HOME: home,
-    [secretEnvName(connector, 'client_id')]: server.clientId,
-    [secretEnvName(connector, 'client_secret')]: server.clientSecret,
-  };
-}
+const clientEnv = (server: OidcServer, connector: string): Record<string, string> => oidcClientEnv(server, connector, home);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliBin, findLeaks, makeHome, repoRoot, runCli } from './helpers/cli.js';
 import { oauth2Manifest, secretEnvName, writeManifest } from './helpers/manifests.js';
-import { startOidc, type OidcServer } from './helpers/oidc.js';
+import { oidcClientEnv, startOidc, type OidcServer } from './helpers/oidc.js';
 
 let oidc: OidcServer | undefined;
 let home: string;
@@ -26,13 +26,7 @@ afterEach(async () => {
   cleanup();
 });
 
-function clientEnv(server: OidcServer, connector: string): Record<string, string> {
-  return {
-    CONNECTORS_HOME: home,
-    [secretEnvName(connector, 'client_id')]: server.clientId,
-    [secretEnvName(connector, 'client_secret')]: server.clientSecret,
-  };
-}
+const clientEnv = (server: OidcServer, connector: string): Record<string, string> => oidcClientEnv(server, connector, home);
 
 async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

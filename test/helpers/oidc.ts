@@ -9,6 +9,7 @@
  * counts outcomes by `<grant_type>:success|error`; `hangTokenRequests` keeps token requests open without answering (the
  * provider never sees them) until the test kills the client; `interactionsCompleted` counts logins.
  */
+import { secretEnvName } from './manifests.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -256,5 +257,14 @@ export async function startOidc(options: OidcOptions = {}): Promise<OidcServer> 
         new Promise((resolve) => resource.close(resolve)),
       ]);
     },
+  };
+}
+
+/** The env a CLI process needs for one connector against this provider: its home and client secrets. */
+export function oidcClientEnv(server: OidcServer, connector: string, home: string): Record<string, string> {
+  return {
+    CONNECTORS_HOME: home,
+    [secretEnvName(connector, 'client_id')]: server.clientId,
+    [secretEnvName(connector, 'client_secret')]: server.clientSecret,
   };
 }
