@@ -32,4 +32,16 @@ describe('describeError (issue 3: one line, the right exit code)', () => {
   it('an unknown error is one sentence, exit 1', () => {
     expect(describeError(new TypeError('x is not a function\n    at y'))).toEqual({ line: 'Unexpected error: x is not a function', exitCode: 1 });
   });
+
+  it('reports an interrupted run with exit 130', () => {
+    const abort = new AbortController();
+    abort.abort();
+    let error: unknown;
+    try {
+      abort.signal.throwIfAborted();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(describeError(error)).toEqual({ line: 'Interrupted; the state reached so far is saved.', exitCode: 130 });
+  });
 });

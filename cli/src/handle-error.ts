@@ -26,6 +26,10 @@ function describeOclifMessage(message: string): string {
 
 /** The one line the user sees for an error, and the exit code (DESIGN.md section 7). */
 export function describeError(error: unknown): { line: string; exitCode: number } {
+  if (error instanceof Error && error.name === 'AbortError') {
+    // Ctrl-C during `run`: the streams stop between pages and the state reached is saved.
+    return { line: 'Interrupted; the state reached so far is saved.', exitCode: 130 };
+  }
   if (error instanceof ConnectorsError) {
     // Prefix the location only when the message does not already say where (a manifest problem
     // is `file:line:col: path: message` already) and there is a position to give.
