@@ -102,12 +102,44 @@ export interface AuthContext {
   now(): Date;
 }
 
+/** What a scheme shows the user in the device flow (RFC 8628 3.3): where to go and what to type. */
+export interface DeviceCodeInfo {
+  /** The page where the user enters the code (`verification_uri`). */
+  verificationUri: string;
+  /** The same page with the code filled in (`verification_uri_complete`), when the provider has one. */
+  verificationUriComplete?: string;
+  /** The code the user types (`user_code`). Short-lived and meant to be shown: not a secret. */
+  userCode: string;
+  /** Seconds until the code expires. */
+  expiresInSeconds: number;
+}
+
+/** The interactive flows of `connectors auth login`. */
+export type LoginFlow = 'authorization_code' | 'device';
+
 /** What `connectors auth login` hands a scheme for interactive onboarding. */
 export interface LoginContext extends AuthContext {
-  /** The loopback redirect URI the CLI listens on, `http://127.0.0.1:<port>/callback`. */
+  /**
+   * The loopback redirect URI the CLI listens on, `http://127.0.0.1:<port>/callback`. Empty in
+   * the device flow, where no listener runs.
+   */
   redirectUri: string;
-  /** Shows the user a URL to open (or opens the browser) and waits for the callback's query. */
+  /**
+   * Shows the user a URL to open (or opens the browser) and waits for the callback's query.
+   * Rejects in the device flow, where no listener runs.
+   */
   authorize(url: URL, expectedState: string): Promise<URLSearchParams>;
+  /**
+   * The flow the runtime prepared for: `device` when the user asked for it (`--device`) or the
+   * scheme's {@link AuthScheme.loginFlow} chose it. Absent means `authorization_code`.
+   */
+  flow?: LoginFlow;
+  /**
+   * Shows the user the device flow's verification URL and user code (prints them on stderr, opens
+   * `verificationUriComplete` in a browser unless `--no-browser`). A scheme calls it once, after
+   * the device authorization request and before it polls. Optional: older runtimes do not set it.
+   */
+  showDeviceCode?(info: DeviceCodeInfo): void | Promise<void>;
 }
 
 /** A request about to be sent. `apply` may change its headers, url and body. */
@@ -138,6 +170,13 @@ export interface AuthScheme {
   apply(request: OutgoingRequest, session: Session, ctx: AuthContext): void | Promise<void>;
   /** Interactive onboarding (`connectors auth login`). */
   login?(ctx: LoginContext): Promise<Session>;
+  /**
+   * Which flow `login` will run, asked before it so the runtime starts the loopback listener only
+   * for `authorization_code`. `device` is true when the user asked for the device flow
+   * (`--device`); a scheme that cannot honour it throws a `UsageError`. Without this method the
+   * runtime assumes `authorization_code` and refuses `--device`.
+   */
+  loginFlow?(ctx: AuthContext, request: { device: boolean }): LoginFlow | Promise<LoginFlow>;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { startLoopbackListener } from '../auth/oauth/loopback.js';
-import { AuthError } from '../errors.js';
-import type { LoginContext } from '../plugin-api.js';
+import { AuthError, UsageError } from '../errors.js';
+import type { DeviceCodeInfo, LoginContext, LoginFlow } from '../plugin-api.js';
 import { toStoredSession } from '../sessions/session-codec.js';
 import { openConnection, openConnectorTarget, type ConnectionOptions } from './open-connection.js';
 import type { Project } from './open-project.js';
@@ -13,6 +13,13 @@ export interface LoginOptions extends ConnectionOptions {
   timeoutMs?: number;
   /** Shows the authorization URL to the user (prints it, opens a browser). */
   showAuthorizationUrl(url: URL): void | Promise<void>;
+  /** The device flow of RFC 8628 instead of the loopback redirect (`--device`). */
+  device?: boolean;
+  /**
+   * Shows the device flow's verification URL and user code (prints them, opens the complete URL).
+   * Without it the code is logged.
+   */
+  showDeviceCode?(info: DeviceCodeInfo): void | Promise<void>;
 }
 
 /** What `auth status` shows: never a secret value. */
@@ -24,9 +31,10 @@ export interface AuthStatus {
 }
 
 /**
- * `connectors auth login`: the scheme's interactive onboarding (oauth2's authorization-code flow
- * with PKCE and state) on a loopback redirect `http://127.0.0.1:<port>/callback`. The session it
- * returns replaces the stored one.
+ * `connectors auth login`: the scheme's interactive onboarding, either oauth2's authorization-code
+ * flow with PKCE and state on a loopback redirect `http://127.0.0.1:<port>/callback`, or the
+ * device flow of RFC 8628 (`--device`, or a provider with only a device endpoint), which needs no
+ * listener. The session it returns replaces the stored one.
  */
 export async function loginConnection(project: Project, options: LoginOptions): Promise<AuthStatus> {
   const connection = await openConnection(project, options);
@@ -37,21 +45,33 @@ export async function loginConnection(project: Project, options: LoginOptions): 
       hint: `Set its secrets with \`connectors secrets set ${ref.connector} <secret>\` instead.`,
     });
   }
-  const listener = await startLoopbackListener({ port: options.port, timeoutMs: options.timeoutMs });
+  const device = options.device ?? false;
+  let flow: LoginFlow = 'authorization_code';
+  if (scheme.loginFlow) flow = await scheme.loginFlow(ctx, { device });
+  else if (device) {
+    throw new UsageError(`The ${scheme.name} scheme of ${ref.connector} has no device flow; run \`connectors auth login ${ref.connector}\` without --device.`);
+  }
+  const listener = flow === 'device' ? undefined : await startLoopbackListener({ port: options.port, timeoutMs: options.timeoutMs });
   try {
     const loginContext: LoginContext = {
       ...ctx,
-      redirectUri: listener.redirectUri,
+      flow,
+      redirectUri: listener?.redirectUri ?? '',
       authorize: async (url, expectedState) => {
+        if (!listener) throw new AuthError(`The ${scheme.name} scheme of ${ref.connector} asked for a browser redirect in the device flow.`);
         await options.showAuthorizationUrl(url);
         return listener.waitForCallback(expectedState);
+      },
+      showDeviceCode: async (info) => {
+        if (options.showDeviceCode) await options.showDeviceCode(info);
+        else ctx.log.info(`To log in, visit ${info.verificationUri} and enter the code ${info.userCode}.`);
       },
     };
     const session = await scheme.login(loginContext);
     redactor.addAll(session.secrets);
     await sessions.withConnectionLock(ref, () => store.setSession(ref, toStoredSession(session, now(), scheme.name)));
   } finally {
-    await listener.close();
+    await listener?.close();
   }
   return describeAuthStatus(project, options);
 }

@@ -242,3 +242,83 @@ describe('oauth2: login (authorization_code with PKCE)', () => {
     expect(scope.isDone()).toBe(false);
   });
 });
+
+describe('oauth2: login with the device flow (RFC 8628)', () => {
+  function deviceContext(options: Record<string, unknown>, shown: unknown[], flow?: 'device' | 'authorization_code'): LoginContext {
+    return {
+      ...context(options),
+      ...(flow ? { flow } : {}),
+      redirectUri: '',
+      async authorize() {
+        throw new Error('no redirect in the device flow');
+      },
+      showDeviceCode(info) {
+        shown.push(info);
+      },
+    };
+  }
+
+  it('chooses the device flow when asked, or when there is a device endpoint and no authorize_url', async () => {
+    const both = context({ authorize_url: `${AS}/authorize`, device_authorization_url: `${AS}/device` });
+    expect(await oauth2Scheme.loginFlow!(both, { device: false })).toBe('authorization_code');
+    expect(await oauth2Scheme.loginFlow!(both, { device: true })).toBe('device');
+    expect(await oauth2Scheme.loginFlow!(context({ device_authorization_url: `${AS}/device` }), { device: false })).toBe('device');
+    expect(await oauth2Scheme.loginFlow!(context({ authorize_url: `${AS}/authorize` }), { device: false })).toBe('authorization_code');
+  });
+
+  it('takes the device endpoint from discovery, and the code flow when discovery has both', async () => {
+    const document = { issuer: AS, token_endpoint: TOKEN_URL, device_authorization_endpoint: `${AS}/device` };
+    nock(AS).get('/.well-known/openid-configuration').reply(200, document);
+    expect(await oauth2Scheme.loginFlow!(context({ issuer: AS }), { device: false })).toBe('device');
+    nock(AS).get('/.well-known/openid-configuration').reply(200, { ...document, authorization_endpoint: `${AS}/auth` });
+    expect(await oauth2Scheme.loginFlow!(context({ issuer: AS }), { device: false })).toBe('authorization_code');
+  });
+
+  it('refuses --device without a device endpoint or for a grant without login, as usage errors', async () => {
+    await expect(oauth2Scheme.loginFlow!(context({ authorize_url: `${AS}/authorize` }), { device: true })).rejects.toMatchObject({
+      exitCode: 2,
+      message: 'The oauth2 auth block of acme has no device_authorization_url, so it cannot use the device flow; run `connectors auth login acme` without --device.',
+    });
+    await expect(oauth2Scheme.loginFlow!(context({ grant_type: 'client_credentials' }), { device: true })).rejects.toMatchObject({ exitCode: 2 });
+  });
+
+  it('shows the code, polls, and builds the session as the code flow does', async () => {
+    const sent: Array<Record<string, string>> = [];
+    nock(AS)
+      .post('/device', (body) => {
+        sent.push(form(body));
+        return true;
+      })
+      .matchHeader('authorization', basic)
+      .reply(200, { device_code: 'dc', user_code: 'ABCD-EFGH', verification_uri: `${AS}/activate`, expires_in: 600, interval: 0 })
+      .post('/oauth/token', (body) => {
+        sent.push(form(body));
+        return true;
+      })
+      .reply(400, { error: 'authorization_pending' })
+      .post('/oauth/token')
+      .reply(200, { access_token: 'at-dev', token_type: 'Bearer', refresh_token: 'rt-dev', expires_in: 3600, scope: 'read' });
+    const shown: unknown[] = [];
+    const ctx = deviceContext({ device_authorization_url: `${AS}/device`, scopes: ['read'], audience: 'https://api', token_params: { tenant: 't1' } }, shown, 'device');
+    const session = await oauth2Scheme.login!(ctx);
+    expect(shown).toEqual([{ verificationUri: `${AS}/activate`, userCode: 'ABCD-EFGH', expiresInSeconds: 600 }]);
+    expect(sent[0]).toEqual({ client_id: 'my client', scope: 'read', audience: 'https://api' });
+    expect(sent[1]).toEqual({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'dc', client_id: 'my client', audience: 'https://api', tenant: 't1' });
+    expect(session.secrets).toEqual({ oauth_access_token: 'at-dev', oauth_refresh_token: 'rt-dev', oauth_client_id: 'my client', oauth_client_secret: 's3cret&x' });
+    expect(session.expiresAt).toEqual(new Date('2025-03-01T13:00:00Z'));
+    expect(session.values).toEqual({ token_type: 'Bearer', scope: 'read' });
+  });
+
+  it('says what happened and what to do when the user denies the code', async () => {
+    nock(AS)
+      .post('/device')
+      .reply(200, { device_code: 'dc', user_code: 'U', verification_uri: `${AS}/activate`, expires_in: 600, interval: 0 })
+      .post('/oauth/token')
+      .reply(400, { error: 'access_denied' });
+    const error = (await oauth2Scheme.login!(deviceContext({ device_authorization_url: `${AS}/device` }, [])).catch((e: unknown) => e)) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(`${error.message} ${error.hint}`).toBe(
+      'The device login was denied at the provider (access_denied). Run `connectors auth login acme --device` again and approve the code.',
+    );
+  });
+});

@@ -4,7 +4,9 @@
  *
  * - client_credentials: every session comes straight from the token endpoint.
  * - authorization_code: the first tokens come from `connectors auth login` ({@link oauth2Scheme}'s
- *   `login`) or from an `oauth_refresh_token` secret the user set; renewal uses the refresh_token
+ *   `login`: the code flow on a loopback redirect, or the device flow of RFC 8628 with `--device`
+ *   or when the provider has a device endpoint and no authorization endpoint) or from an
+ *   `oauth_refresh_token` secret the user set; renewal uses the refresh_token
  *   grant with the session's refresh token (which wins over the seed), without `scope`. A rotated
  *   refresh token replaces the old one; otherwise the old one is kept.
  * - jwt_bearer: the `client_secret` secret holds the PEM private key; the assertion has
@@ -13,11 +15,12 @@
  * `scopes` (space-joined, not on refresh), `audience`, `resource` and `token_params` go with every
  * token request; `expires_in` gives `expiresAt`.
  */
-import { AuthError } from '../../errors.js';
+import { AuthError, UsageError } from '../../errors.js';
 import { loadSchema } from '../../schema/load-schema.js';
-import { defineAuthScheme, type AuthContext, type LoginContext, type Session } from '../../plugin-api.js';
+import { defineAuthScheme, type AuthContext, type LoginContext, type LoginFlow, type Session } from '../../plugin-api.js';
 import { buildAuthorizationUrl } from '../oauth/authorize-url.js';
 import type { ClientAuthMethod } from '../oauth/client-auth.js';
+import { deviceAuthorizationRequest, deviceCodeGrant } from '../oauth/device-authorization.js';
 import { discoverEndpoints } from '../oauth/discovery.js';
 import { createJwtAssertion } from '../oauth/jwt-assertion.js';
 import { calculateCodeChallenge, generateCodeVerifier, generateState } from '../oauth/pkce.js';
@@ -149,12 +152,106 @@ async function authenticateOAuth2(ctx: AuthContext, previous?: Session): Promise
   }
 }
 
-/** `connectors auth login`: the authorization-code flow with state and S256 PKCE on the loopback redirect. */
+/** The interactive endpoints: from the options, else from the issuer's discovery document. */
+async function resolveLoginEndpoints(
+  ctx: AuthContext,
+  options: OAuth2Options,
+): Promise<{ authorizeUrl?: string; deviceAuthorizationUrl?: string }> {
+  let authorizeUrl = options.authorize_url;
+  let deviceAuthorizationUrl = options.device_authorization_url;
+  if ((!authorizeUrl || !deviceAuthorizationUrl) && options.issuer) {
+    const discovered = await discoverEndpoints(ctx.http, options.issuer);
+    authorizeUrl ??= discovered.authorizationEndpoint;
+    deviceAuthorizationUrl ??= discovered.deviceAuthorizationEndpoint;
+  }
+  return { authorizeUrl, deviceAuthorizationUrl };
+}
+
+/**
+ * The login flow: `device` when asked (`--device`) or when the provider has a device endpoint and
+ * no authorization endpoint; else the authorization-code flow. `--device` without a device
+ * endpoint, or with a grant that needs no interactive login, is a usage error.
+ */
+async function chooseLoginFlow(ctx: AuthContext, request: { device: boolean }): Promise<LoginFlow> {
+  const options = readOptions(ctx);
+  if (options.grant_type !== 'authorization_code') {
+    if (request.device) {
+      throw new UsageError(`The ${ctx.connector} connector uses the ${options.grant_type} grant, which has no device flow; run \`connectors auth login ${ctx.connector}\` without --device.`);
+    }
+    return 'authorization_code';
+  }
+  if (!options.authorize_url && !options.device_authorization_url && !options.issuer) return 'authorization_code';
+  const endpoints = await resolveLoginEndpoints(ctx, options);
+  if (request.device) {
+    if (!endpoints.deviceAuthorizationUrl) {
+      throw new UsageError(
+        `The oauth2 auth block of ${ctx.connector} has no device_authorization_url${options.issuer ? ' and its issuer names no device endpoint' : ''}, so it cannot use the device flow; run \`connectors auth login ${ctx.connector}\` without --device.`,
+      );
+    }
+    return 'device';
+  }
+  return !endpoints.authorizeUrl && endpoints.deviceAuthorizationUrl ? 'device' : 'authorization_code';
+}
+
+/**
+ * The device flow (RFC 8628): asks the device authorization endpoint for a user code, shows it
+ * with `ctx.showDeviceCode` (or logs it), and polls the token endpoint until the user approves.
+ */
+async function loginWithDeviceCode(ctx: LoginContext, options: OAuth2Options, deviceAuthorizationUrl: string): Promise<Session> {
+  const clientId = requireSecret(ctx, 'client_id');
+  const token = tokenEndpoint(ctx, options);
+  const extra: Record<string, string> = {};
+  if (options.audience) extra.audience = options.audience;
+  if (options.resource) extra.resource = options.resource;
+  const authorization = await deviceAuthorizationRequest(
+    ctx.http,
+    { deviceAuthorizationUrl, client: token.client, clientAuth: options.client_auth, extraParams: extra },
+    { clientId, scopes: options.scopes },
+  );
+  const info = {
+    verificationUri: authorization.verificationUri,
+    userCode: authorization.userCode,
+    expiresInSeconds: authorization.expiresIn,
+    ...(authorization.verificationUriComplete ? { verificationUriComplete: authorization.verificationUriComplete } : {}),
+  };
+  if (ctx.showDeviceCode) await ctx.showDeviceCode(info);
+  else ctx.log.info(`To log in, visit ${info.verificationUri} and enter the code ${info.userCode}.`);
+  const again = `Run \`connectors auth login ${ctx.connector} --device\` again`;
+  try {
+    const tokens = await deviceCodeGrant(ctx.http, token, {
+      deviceCode: authorization.deviceCode,
+      clientId,
+      interval: authorization.interval,
+      expiresIn: authorization.expiresIn,
+      now: () => ctx.now(),
+    });
+    return createOAuth2Session(ctx, tokens);
+  } catch (error) {
+    if (error instanceof AuthError && (error.providerError === 'access_denied' || error.providerError === 'expired_token')) {
+      throw new AuthError(error.message, {
+        providerError: error.providerError,
+        ...(error.status === undefined ? {} : { status: error.status }),
+        hint: error.providerError === 'access_denied' ? `${again} and approve the code.` : `${again} and enter the code within ${authorization.expiresIn} seconds.`,
+      });
+    }
+    throw error;
+  }
+}
+
+/**
+ * `connectors auth login`: the authorization-code flow with state and S256 PKCE on the loopback
+ * redirect, or the device flow when `ctx.flow` is `device`.
+ */
 async function loginOAuth2(ctx: LoginContext): Promise<Session> {
   const options = readOptions(ctx);
   if (options.grant_type !== 'authorization_code') return authenticateOAuth2(ctx);
-  let authorizeUrl = options.authorize_url;
-  if (!authorizeUrl && options.issuer) authorizeUrl = (await discoverEndpoints(ctx.http, options.issuer)).authorizationEndpoint;
+  const endpoints = await resolveLoginEndpoints(ctx, options);
+  const flow = ctx.flow ?? (!endpoints.authorizeUrl && endpoints.deviceAuthorizationUrl ? 'device' : 'authorization_code');
+  if (flow === 'device') {
+    if (!endpoints.deviceAuthorizationUrl) throw new AuthError(`The oauth2 auth block of ${ctx.connector} has no device_authorization_url, so it cannot use the device flow.`);
+    return loginWithDeviceCode(ctx, options, endpoints.deviceAuthorizationUrl);
+  }
+  const authorizeUrl = endpoints.authorizeUrl;
   if (!authorizeUrl) {
     throw new AuthError(`The oauth2 auth block of ${ctx.connector} has neither authorize_url nor issuer, so it cannot log in.`);
   }
@@ -211,4 +308,5 @@ export const oauth2Scheme = defineAuthScheme({
     request.headers.authorization = `Bearer ${session.secrets.oauth_access_token}`;
   },
   login: loginOAuth2,
+  loginFlow: chooseLoginFlow,
 });
