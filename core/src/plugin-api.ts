@@ -181,8 +181,10 @@ export interface AuthScheme {
 
 /**
  * Identity helper that gives a scheme object its type, for plugin authors:
- * `export default defineAuthScheme({ name: 'acme', ... })`.
+ * `export default defineAuthScheme({ name: 'acme', ... })`. The result is typed as
+ * {@link AuthScheme}, so callers see the full contract (e.g. `apply(request, session, ctx)`)
+ * whichever parameters the object's own functions declare.
  */
-export function defineAuthScheme<T extends AuthScheme>(scheme: T): T {
+export function defineAuthScheme(scheme: AuthScheme): AuthScheme {
   return scheme;
 }
