@@ -3,21 +3,25 @@
  * validators cached: by `$id` for our own schemas, by schema object for plugin and config schemas.
  * `useDefaults` is on: defaults live only in schemas and are applied while validating.
  */
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { JSONSchema } from '../plugin-api.js';
 
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
-const addFormats: AddFormats =
+/** ajv-formats' plugin (its CommonJS default export, whichever way the loader hands it over). */
+export const addFormats: AddFormats =
   ((addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats));
 
 let instance: Ajv2020 | undefined;
 const bySchema = new WeakMap<object, ValidateFunction>();
 
-/** The shared Ajv instance: all errors, verbose (errors carry the data), defaults applied, not strict. */
+/** All errors, verbose (errors carry the data), defaults applied, not strict. */
+export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: false, useDefaults: true };
+
+/** The shared Ajv instance, with {@link AJV_OPTIONS} and the formats. */
 export function getAjv(): Ajv2020 {
   if (!instance) {
-    instance = new Ajv2020({ allErrors: true, verbose: true, strict: false, useDefaults: true });
+    instance = new Ajv2020(AJV_OPTIONS);
     addFormats(instance);
   }
   return instance;

@@ -1,4 +1,5 @@
 /** The validators of the manifest, the project config and scheme options, compiled once per process. */
+import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { AuthScheme, JSONSchema } from '../plugin-api.js';
 import { compileForeignSchema, compileOwnSchema } from './ajv.js';
@@ -9,6 +10,26 @@ export const MANIFEST_SCHEMA_ID = 'https://connectors.dev/schemas/v1/connector.s
 /** The `$id` of the project config schema. */
 export const PROJECT_CONFIG_SCHEMA_ID = 'https://connectors.dev/schemas/v1/connectors.config.schema.json';
 
+const require = createRequire(import.meta.url);
+const precompiled = new Map<string, ValidateFunction | null>();
+
+/**
+ * Our own schema's validator: the module the build precompiled (`precompiled/<file>.cjs`, see
+ * `standalone.ts`), else compiled now (when running from source, as the unit tests do).
+ */
+function ownValidator(file: string): ValidateFunction {
+  if (!precompiled.has(file)) {
+    let validate: ValidateFunction | null = null;
+    try {
+      validate = require(`./precompiled/${file}.cjs`) as ValidateFunction;
+    } catch {
+      validate = null;
+    }
+    precompiled.set(file, validate);
+  }
+  return precompiled.get(file) ?? compileOwnSchema(loadSchema(file));
+}
+
 /** The manifest schema as a plain object. */
 export function getManifestSchema(): JSONSchema {
   return loadSchema('connector.schema.json');
@@ -16,12 +37,12 @@ export function getManifestSchema(): JSONSchema {
 
 /** Validates a manifest (applying the schema's defaults). */
 export function getManifestValidator(): ValidateFunction {
-  return compileOwnSchema(getManifestSchema());
+  return ownValidator('connector.schema.json');
 }
 
 /** Validates a project config (`connectors.config.yaml`). */
 export function getProjectConfigValidator(): ValidateFunction {
-  return compileOwnSchema(loadSchema('connectors.config.schema.json'));
+  return ownValidator('connectors.config.schema.json');
 }
 
 const OPEN_OPTIONS: JSONSchema = { type: 'object' };
