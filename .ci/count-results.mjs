@@ -21,5 +21,11 @@ for (const file of reports) {
     if (file.status === 'failed' && failedInFile === 0) failed += 1;
   }
 }
+// The test command failed though no test did (a type error, a build error): count it, so the
+// closing line never reads "0 failed" for a failed run.
+if (process.env.TEST_STATUS && process.env.TEST_STATUS !== '0' && failed === 0) {
+  console.log(`npm test exited ${process.env.TEST_STATUS} outside the tests (build or typecheck); counted as 1 failure`);
+  failed = 1;
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || missing > 0 || passed === 0 ? 1 : 0);
