@@ -135,6 +135,16 @@ describe('next_url', () => {
     ];
     expect(() => drive(paginator, pages)).toThrow(/a second time/);
   });
+
+  it('refuses a next URL on another origin, so the credentials never follow it there', () => {
+    for (const next of ['https://evil.test/steal', 'http://api.test/items?p=2', 'https://api.test:8443/items?p=2']) {
+      const paginator = createPaginator({ type: 'next_url', next_url_path: 'next' }, context);
+      expect(() => drive(paginator, [result(recordsOf(1), { next })])).toThrow(/not sent to another origin/);
+    }
+    const relative = createPaginator({ type: 'next_url', next_url_path: 'next' }, context);
+    const tokens = drive(relative, [result(recordsOf(1), { next: '/items?p=2' }), result(recordsOf(1), { next: null }, {}, 'https://api.test/items?p=2')]);
+    expect(tokens.map((t) => t.url)).toEqual([undefined, 'https://api.test/items?p=2']);
+  });
 });
 
 describe('createPaginator', () => {

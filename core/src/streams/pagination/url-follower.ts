@@ -5,7 +5,9 @@ import { createLoopError, SeenValues, type PageResult, type PageToken, type Pagi
 
 /**
  * The shared half of link and next_url pagination: resolves a next URL against the page's URL,
- * refuses one already fetched, and builds its token.
+ * refuses one already fetched or one on another origin (the connector's credentials go with every
+ * page, so an API answer must not be able to send them to a host of its choosing), and builds its
+ * token.
  */
 export class UrlFollower {
   readonly #seen = new SeenValues();
@@ -34,6 +36,13 @@ export class UrlFollower {
       throw new HttpError(`Stream "${this.context.stream}": the next page's URL from ${describeUrl(result.response.url)} is not a URL.`, {
         code: 'ERR_PAGINATION',
       });
+    }
+    const origin = new URL(result.response.url).origin;
+    if (url.origin !== origin) {
+      throw new HttpError(
+        `Stream "${this.context.stream}": the next page's URL points to ${url.origin}, not ${origin}; the connector's credentials are not sent to another origin.`,
+        { code: 'ERR_PAGINATION' },
+      );
     }
     if (!this.#seen.add(url.href)) {
       throw createLoopError(this.context, `sent the next page's URL ${describeUrl(url.href)} a second time`);
