@@ -126,7 +126,6 @@ export {
   type RuntimeHttpClientOptions,
   type HttpTimeouts,
 } from './http/client.js';
-export { createHttpClient } from './http/http-client.js';
 export type { RequestAuth } from './http/hooks.js';
 export type { RuntimeHttpRequestOptions } from './http/types.js';
 export { Redactor, REDACTED } from './http/redact.js';

@@ -1,13 +1,12 @@
-import got from 'got';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpError, TemplateError } from '../errors.js';
-import { createHttpClient } from '../http/http-client.js';
+import { createRuntimeHttpClient } from '../http/client.js';
 import type { Manifest, StreamDefinition } from '../manifest/types.js';
 import { readStream, type ReadStreamOptions, type StreamEvent } from './runner.js';
 
 const API = 'https://api.test';
-const http = createHttpClient(got.extend({ retry: { limit: 0 } }));
+const http = createRuntimeHttpClient({ retry: { limit: 0 } });
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
@@ -82,7 +81,7 @@ describe('readStream: requests', () => {
     nock(API).get('/v2/x').reply(500, 'oops');
     const error = await collect({ stream: { name: 'xs', path: '/x' } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ status: 500, message: 'Stream "xs": GET https://api.test/v2/x failed with status 500.' });
+    expect(error).toMatchObject({ status: 500, message: 'Stream "xs": GET https://api.test/v2/x failed with status 500: oops.' });
   });
 
   it('names the stream when the body is not JSON or holds no records array', async () => {

@@ -1,16 +1,15 @@
 import { Writable } from 'node:stream';
-import got from 'got';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.js';
-import { createHttpClient } from '../http/http-client.js';
+import { createRuntimeHttpClient } from '../http/client.js';
 import type { Manifest } from '../manifest/types.js';
 import { SingerWriter } from '../output/singer-writer.js';
 import type { StateValue } from './state.js';
 import { selectStreams, syncStreams, type SyncStreamsOptions } from './sync.js';
 
 const API = 'https://sync.test';
-const http = createHttpClient(got.extend({ retry: { limit: 0 } }));
+const http = createRuntimeHttpClient({ retry: { limit: 0 } });
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

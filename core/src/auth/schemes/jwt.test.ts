@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
-import { createHttpClient } from '../../http/http-client.js';
+import { createRuntimeHttpClient } from '../../http/client.js';
 import type { AuthContext, AuthScheme, OutgoingRequest } from '../../plugin-api.js';
 import { jwtScheme } from './jwt.js';
 
@@ -20,7 +20,7 @@ function makeContext(options: Record<string, unknown>, warnings: string[] = []):
     options,
     secrets: { api_key: 'the-api-key' },
     config: {},
-    http: createHttpClient(),
+    http: createRuntimeHttpClient({ retry: { limit: 0 } }),
     log: { debug() {}, info() {}, warn: (message) => warnings.push(message) },
     now: () => NOW,
   };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
-import { createHttpClient } from '../../http/http-client.js';
+import { createRuntimeHttpClient } from '../../http/client.js';
 import type { AuthContext, AuthScheme, LoginContext, OutgoingRequest } from '../../plugin-api.js';
 import {
   CLIENT_ID,
@@ -44,7 +44,7 @@ function makeContext(overrides: Partial<AuthContext> = {}): AuthContext {
       oauth_refresh_token: 'seed-refresh',
     },
     config: {},
-    http: createHttpClient(),
+    http: createRuntimeHttpClient({ retry: { limit: 0 } }),
     log: { debug() {}, info() {}, warn() {} },
     now: () => NOW,
     ...overrides,

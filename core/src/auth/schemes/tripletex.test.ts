@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
-import { createHttpClient } from '../../http/http-client.js';
+import { createRuntimeHttpClient } from '../../http/client.js';
 import type { AuthContext, AuthScheme, OutgoingRequest } from '../../plugin-api.js';
 import { formatTripletexAuthorization, tripletexScheme } from './tripletex.js';
 
@@ -16,7 +16,7 @@ function makeContext(overrides: Partial<AuthContext> = {}, now = '2025-03-01T12:
     options: { company_id: 0, session_days: 2 },
     secrets: { consumer_key: CONSUMER, employee_token: EMPLOYEE },
     config: { base_url: BASE },
-    http: createHttpClient(),
+    http: createRuntimeHttpClient({ retry: { limit: 0 } }),
     log: { debug() {}, info() {}, warn() {} },
     now: () => new Date(now),
     ...overrides,
