@@ -9,7 +9,7 @@ import { loadManifest } from '../manifest/load-manifest.js';
 import type { Manifest } from '../manifest/types.js';
 import type { AuthContext, HttpClient, Logger, Session } from '../plugin-api.js';
 import { assertNoMissingSecrets, resolveSecrets, type ResolvedSecrets } from '../secrets/resolve.js';
-import type { ConnectionRef, SecretStore } from '../secrets/store.js';
+import { isFileSafeName, type ConnectionRef, type SecretStore } from '../secrets/store.js';
 import type { SessionManager, SessionBinding } from '../sessions/renew.js';
 import { compileTemplate } from '../templates/index.js';
 import type { Project } from './open-project.js';
@@ -83,14 +83,12 @@ export async function openConnectorTarget(project: Project, options: ConnectionO
   };
 }
 
-const CONNECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
-
 /**
  * A connection name every command accepts alike: it also names the connection's state file and
  * lock, so `secrets set --connection X` never stores what `run --connection X` would refuse.
  */
 export function checkConnectionName(name: string): string {
-  if (!CONNECTION_NAME.test(name) || name.includes('..')) {
+  if (!isFileSafeName(name)) {
     throw new UsageError(`"${name}" is not a valid connection name (letters, digits, "_", "-" and ".", not starting with "." or "-").`);
   }
   return name;

@@ -52,6 +52,15 @@ export interface SecretStore {
 }
 
 /**
+ * True for a name that can also name a file: letters, digits, `_`, `-` and `.`, not starting with
+ * `.` or `-` and without `..`. Connections name their state file and lock, so every command holds
+ * connection names to this one rule.
+ */
+export function isFileSafeName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && !name.includes('..');
+}
+
+/**
  * Refuses names a JSON-backed store cannot hold safely (`__proto__`) or that are empty; a
  * `SecretStoreError` names the bad one.
  */
