@@ -1,6 +1,6 @@
 /**
  * Ctrl-C during `connectors run`: the stream stops between pages, the state reached (the last
- * safe checkpoint) is saved for the next run, and the command ends with one line and exit 130.
+ * safe checkpoint) is saved for the next run, and the command ends with one line and exit 1 (the work did not finish).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ afterEach(async () => {
   cleanup();
 });
 
-it('saves the last safe checkpoint and exits 130 on SIGINT', async () => {
+it('saves the last safe checkpoint and exits 1 on SIGINT', async () => {
   const manifest = join(home, 'slow.yaml');
   writeFileSync(manifest, [
     'apiVersion: connectors/v1',
@@ -72,7 +72,7 @@ it('saves the last safe checkpoint and exits 130 on SIGINT', async () => {
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
 
-  expect(code).toBe(130);
+  expect(code).toBe(1);
   expect(stderr.trim().split('\n').at(-1)).toBe('Error: Interrupted; the state reached so far is saved.');
   expect(stderr).not.toMatch(/\n\s+at /);
   const stateFile = join(home, 'state', 'slow', 'default.json');

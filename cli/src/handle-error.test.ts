@@ -33,7 +33,7 @@ describe('describeError (issue 3: one line, the right exit code)', () => {
     expect(describeError(new TypeError('x is not a function\n    at y'))).toEqual({ line: 'Unexpected error: x is not a function', exitCode: 1 });
   });
 
-  it('reports an interrupted run with exit 130', () => {
+  it('reports an interrupted run as failed work, exit 1 (DESIGN.md section 7)', () => {
     const abort = new AbortController();
     abort.abort();
     let error: unknown;
@@ -42,6 +42,6 @@ describe('describeError (issue 3: one line, the right exit code)', () => {
     } catch (caught) {
       error = caught;
     }
-    expect(describeError(error)).toEqual({ line: 'Interrupted; the state reached so far is saved.', exitCode: 130 });
+    expect(describeError(error)).toEqual({ line: 'Interrupted; the state reached so far is saved.', exitCode: 1 });
   });
 });

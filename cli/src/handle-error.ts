@@ -27,8 +27,9 @@ function describeOclifMessage(message: string): string {
 /** The one line the user sees for an error, and the exit code (DESIGN.md section 7). */
 export function describeError(error: unknown): { line: string; exitCode: number } {
   if (error instanceof Error && error.name === 'AbortError') {
-    // Ctrl-C during `run`: the streams stop between pages and the state reached is saved.
-    return { line: 'Interrupted; the state reached so far is saved.', exitCode: 130 };
+    // Ctrl-C during `run`: the streams stop between pages and the state reached is saved. Exit 1,
+    // not the shell's 130: DESIGN.md section 7 promises 0, 1 or 2.
+    return { line: 'Interrupted; the state reached so far is saved.', exitCode: 1 };
   }
   if (error instanceof ConnectorsError) {
     // Prefix the location only when the message does not already say where (a manifest problem
