@@ -1,5 +1,5 @@
 import type { SchemeRegistry } from '../auth/registry.js';
-import { secretEnvName } from '../secrets/env-name.js';
+import { secretEnvPattern } from '../secrets/env-name.js';
 
 /** One scheme as `connectors schemes --json` prints it (DESIGN.md section 8 "Other --json shapes"). */
 export interface SchemeDescription {
@@ -18,7 +18,7 @@ export function describeSchemes(registry: SchemeRegistry): SchemeDescription[] {
       origin,
       requiredSecrets: scheme.requiredSecrets.map((spec) => ({
         name: spec.name,
-        env: secretEnvName('X', spec.name).replace(/^CONNECTORS_SECRET_X_/, 'CONNECTORS_SECRET_<CONNECTOR>_'),
+        env: secretEnvPattern(spec.name),
         optional: spec.optional === true,
         ...(spec.aliases?.length ? { aliases: spec.aliases } : {}),
       })),
