@@ -235,7 +235,9 @@ describe('superoffice', () => {
     expect(await authenticate({ ...good, ApplicationToken: 'wrong' })).toMatchObject({ IsSuccessful: false, ErrorMessage: 'Invalid application token.' });
     const answer = await authenticate(good);
     expect(answer.IsSuccessful).toBe(true);
-    const ticket = String(verifyWithJwks(answer.Token, jwks)[`${CLAIM}ticket`]);
+    const ticketClaims = verifyWithJwks(answer.Token, jwks);
+    expect(ticketClaims.aud).toBe('spn:test-so-client');
+    const ticket = String(ticketClaims[`${CLAIM}ticket`]);
     expect(ticket).toMatch(/^7T:/);
     expect((await fetch(`${s.webapiUrl}v1/Contact`, { headers: { authorization: `SOTicket ${ticket}` } })).status).toBe(401);
     let next: string | undefined = `${s.webapiUrl}v1/Contact?$top=200`;
