@@ -1,6 +1,8 @@
 // `connectors run` failure paths: each is one `Error: ...` line on stderr (no stack), the right
 // exit code, the stream and a redacted URL where a request failed, and no secret anywhere.
 import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogDir, cliBin, findLeaks, parseLines } from './helpers/cli.js';
 import { runCli } from './helpers/cli.js';
@@ -79,13 +81,26 @@ describe('connectors run: failures', () => {
     expect(server.state.requests).toHaveLength(0);
   });
 
-  it('an unknown connector is exit 2 with the near names', async () => {
-    const result = await runCli(['run', 'tripletx', '--catalog', catalogDir], { env: { CONNECTORS_HOME: freshHome() } });
-    expect(result.code).toBe(2);
-    const error = expectOneCleanError(result);
-    expect(error).toContain('tripletx');
-    expect(error).toMatch(/did you mean `tripletex`/);
-    expect(result.stdout).toBe('');
+  // Issue 9: a NAME that names nothing is failed work, exit 1, listing the known names (DESIGN.md section 8).
+  const knownNames = readdirSync(catalogDir).filter((name) => existsSync(join(catalogDir, name, 'connector.yaml'))).sort().join(', ');
+  for (const command of [['run'], ['check'], ['secrets', 'list'], ['auth', 'status']]) {
+    it(`${command.join(' ')}: an unknown connector is exit 1 listing the known names and the near one`, async () => {
+      const result = await runCli([...command, 'tripletx', '--catalog', catalogDir], { env: { CONNECTORS_HOME: freshHome() } });
+      expect(result.code).toBe(1);
+      const error = expectOneCleanError(result);
+      expect(error).toContain('`tripletx`');
+      expect(error).toContain(`(known: ${knownNames}; did you mean \`tripletex\`?)`);
+      expect(result.stdout).toBe('');
+    });
+  }
+
+  it('a manifest path that does not exist is exit 1 listing the known names', async () => {
+    for (const path of ['./missing/connector.yaml', 'missing.yaml']) {
+      const result = await runCli(['run', path, '--catalog', catalogDir], { env: { CONNECTORS_HOME: freshHome() } });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(`Error: No manifest at ${path} (no such file); pass a path to a manifest or a name from the catalog ${catalogDir} (known: ${knownNames}).\n`);
+      expect(result.stdout).toBe('');
+    }
   });
 
   it('a manifest that does not validate is exit 1 with file:line:col, said once', async () => {

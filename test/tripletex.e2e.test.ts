@@ -35,9 +35,12 @@ describe('tripletex scheme end to end', () => {
     expect(first.code, first.stderr).toBe(0);
     expect(recordsOf(first.stdout, 'customers').map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(server.state.sessionsCreated).toBe(1);
+    // Issue 9: the session is made with POST and a JSON body: the tokens never travel in the URL.
     const [create] = sessionCreates();
-    expect(create.method).toBe('PUT');
-    expect(create.query).toEqual({ consumerToken: CONSUMER, employeeToken: EMPLOYEE, expirationDate: utcDatePlus(2) });
+    expect(create.method).toBe('POST');
+    expect(create.query).toEqual({});
+    expect(create.body).toEqual({ consumerToken: CONSUMER, employeeToken: EMPLOYEE, expirationDate: utcDatePlus(2) });
+    expect(sessionCreates()).toHaveLength(1);
     const resources = server.state.requests.filter((r: { path: string }) => r.path === '/v2/customer');
     expect(resources).toHaveLength(1);
     expect(resources[0].companyId).toBe('0');
@@ -55,6 +58,19 @@ describe('tripletex scheme end to end', () => {
     expect(server.state.unauthorized).toBe(0);
   });
 
+  for (const status of [404, 405]) {
+    it(`falls back to the legacy PUT with query parameters when the POST answers ${status}`, async () => {
+      server.state.sessionPostStatus = status;
+      const result = await runChecked(['run', 'tripletex', '--stream', 'customers', ...base()], { env: env() }, SECRETS);
+      expect(result.code, result.stderr).toBe(0);
+      expect(recordsOf(result.stdout, 'customers')).toHaveLength(7);
+      expect(sessionCreates().map((r: { method: string }) => r.method)).toEqual(['POST', 'PUT']);
+      expect(sessionCreates()[1].query).toEqual({ consumerToken: CONSUMER, employeeToken: EMPLOYEE, expirationDate: utcDatePlus(2) });
+      expect(server.state.sessionsCreated).toBe(1);
+      expect(findLeaksIn(result, allSecrets())).toEqual([]);
+    });
+  }
+
   it('accepts the consumer token under its alias consumer_token and honours session_days', async () => {
     const { writeFileSync, mkdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
@@ -70,7 +86,7 @@ describe('tripletex scheme end to end', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     expect(recordsOf(result.stdout, 'customers')).toHaveLength(7);
-    expect(sessionCreates()[0].query.expirationDate).toBe(utcDatePlus(5));
+    expect(sessionCreates()[0].body.expirationDate).toBe(utcDatePlus(5));
   });
 
   it('creates a new session when the stored one is within refresh_before of 00:00 UTC of its expirationDate', async () => {
@@ -88,7 +104,7 @@ describe('tripletex scheme end to end', () => {
     expect(late.code, late.stderr).toBe(0);
     expect(recordsOf(late.stdout, 'products')).toHaveLength(4);
     expect(server.state.sessionRequests).toBe(2);
-    expect(sessionCreates()[1].query.expirationDate).toBe(utcDatePlus(2, expiry - 30_000));
+    expect(sessionCreates()[1].body.expirationDate).toBe(utcDatePlus(2, expiry - 30_000));
     expect(server.state.unauthorized).toBe(0);
   });
 

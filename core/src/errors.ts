@@ -48,7 +48,7 @@ export class ManifestError extends ConnectorsError {
   }
 }
 
-/** Wrong use of the CLI or API: unknown stream, bad `--config` value, unknown connector. Exit 2. */
+/** Wrong use of the CLI or API: unknown flag or stream, bad `--config` value. Exit 2. */
 export class UsageError extends ConnectorsError {
   constructor(message: string, options: ConnectorsErrorOptions = {}) {
     super(message, { code: 'ERR_USAGE', exitCode: 2, ...options });

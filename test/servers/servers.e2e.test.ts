@@ -109,20 +109,37 @@ describe('demo-api', () => {
 });
 
 describe('tripletex', () => {
-  const session = (url: string, q: Record<string, string>) => fetch(`${url}/v2/token/session/:create?${form(q)}`, { method: 'PUT' });
+  const session = (url: string, q: Record<string, string>) =>
+    fetch(`${url}/v2/token/session/:create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(q) });
+  const legacySession = (url: string, q: Record<string, string>) => fetch(`${url}/v2/token/session/:create?${form(q)}`, { method: 'PUT' });
   const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const tokens = { consumerToken: 'test-consumer-token', employeeToken: 'test-employee-token' };
 
   it('creates sessions only from the right tokens and a valid expirationDate', async () => {
     const s = await started(startTripletexServer());
-    const wrong = await session(s.url, { consumerToken: 'x', employeeToken: 'test-employee-token', expirationDate: tomorrow() });
+    const wrong = await session(s.url, { ...tokens, consumerToken: 'x', expirationDate: tomorrow() });
     expect(wrong.status).toBe(403);
     expect(await wrong.json()).toMatchObject({ status: 403, code: 9000 });
-    const past = await session(s.url, { consumerToken: 'test-consumer-token', employeeToken: 'test-employee-token', expirationDate: '2020-01-01' });
+    const past = await session(s.url, { ...tokens, expirationDate: '2020-01-01' });
     expect(past.status).toBe(422);
-    const ok = await (await session(s.url, { consumerToken: 'test-consumer-token', employeeToken: 'test-employee-token', expirationDate: tomorrow() })).json();
-    expect(ok.value).toMatchObject({ expirationDate: tomorrow(), token: expect.any(String) });
-    expect(s.state).toMatchObject({ sessionRequests: 3, sessionsCreated: 1 });
+    const created = await session(s.url, { ...tokens, expirationDate: tomorrow() });
+    expect(created.status).toBe(201);
+    expect((await created.json()).value).toMatchObject({ expirationDate: tomorrow(), token: expect.any(String) });
+    const legacy = await legacySession(s.url, { ...tokens, expirationDate: tomorrow() });
+    expect(legacy.status).toBe(200);
+    expect((await legacy.json()).value).toMatchObject({ expirationDate: tomorrow(), token: expect.any(String) });
+    expect((await fetch(`${s.url}/v2/token/session/:create`, { method: 'POST', body: 'consumerToken=x' })).status).toBe(400);
+    expect(s.state).toMatchObject({ sessionRequests: 5, sessionsCreated: 2 });
   });
+
+  for (const status of [404, 405]) {
+    it(`with sessionPostStatus ${status} serves only the legacy PUT`, async () => {
+      const s = await started(startTripletexServer({ sessionPostStatus: status }));
+      expect((await session(s.url, { ...tokens, expirationDate: tomorrow() })).status).toBe(status);
+      expect((await legacySession(s.url, { ...tokens, expirationDate: tomorrow() })).status).toBe(200);
+      expect(s.state).toMatchObject({ sessionRequests: 1, sessionsCreated: 1 });
+    });
+  }
 
   it('pages with from/count under Basic <company>:<token>, checks required dates, filters changedSince, 401s as Tripletex', async () => {
     const s = await started(startTripletexServer({ counts: { customer: 2500 } }));
@@ -235,7 +252,9 @@ describe('superoffice', () => {
     expect(await authenticate({ ...good, ApplicationToken: 'wrong' })).toMatchObject({ IsSuccessful: false, ErrorMessage: 'Invalid application token.' });
     const answer = await authenticate(good);
     expect(answer.IsSuccessful).toBe(true);
-    const ticket = String(verifyWithJwks(answer.Token, jwks)[`${CLAIM}ticket`]);
+    const ticketClaims = verifyWithJwks(answer.Token, jwks);
+    expect(ticketClaims.aud).toBe('spn:test-so-client');
+    const ticket = String(ticketClaims[`${CLAIM}ticket`]);
     expect(ticket).toMatch(/^7T:/);
     expect((await fetch(`${s.webapiUrl}v1/Contact`, { headers: { authorization: `SOTicket ${ticket}` } })).status).toBe(401);
     let next: string | undefined = `${s.webapiUrl}v1/Contact?$top=200`;

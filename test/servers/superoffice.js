@@ -18,8 +18,9 @@
  *   ContextIdentifier, ReturnTokenType}`: checks the signature with the partner's PUBLIC key, the
  *   time stamp (within `timestampToleranceMinutes`), ApplicationToken = client secret and the
  *   context. Answers 200 `{IsSuccessful, Token, ErrorMessage}`; a failure is `IsSuccessful: false`
- *   with the reason. With ReturnTokenType "JWT" the Token is an RS256 JWT (aud = client_id, exp)
- *   whose claim `.../identity/ticket` is the ticket; with "Ticket", the ticket itself.
+ *   with the reason. With ReturnTokenType "JWT" the Token is an RS256 JWT (aud = `spn:<client_id>`,
+ *   as SuperOffice issues it; exp) whose claim `.../identity/ticket` is the ticket; with "Ticket",
+ *   the ticket itself.
  * WebAPI: `GET /<ctx>/api/v1/<Contact|Person|Sale|Project|Appointment|Ticket|User>` needs
  * `Authorization: SOTicket <ticket>` plus `SO-AppToken: <client secret>` (or `Authorization: Bearer
  * <access_token>`); OData paging `$top` (default 200), `$skip`, `$select`, answers
@@ -183,7 +184,7 @@ export async function startSuperofficeServer(options = {}) {
       state.tickets.set(ticket, Date.now() + state.ticketLifetime * 1000);
       if (body.ReturnTokenType !== 'JWT') return sendJson(res, 200, { IsSuccessful: true, Token: ticket, ErrorMessage: '' });
       const token = signJwtRs256({
-        iss: origin, aud: state.clientId, iat: now(), nbf: now(), exp: now() + state.ticketLifetime,
+        iss: origin, aud: `spn:${state.clientId}`, iat: now(), nbf: now(), exp: now() + state.ticketLifetime,
         [`${CLAIM}ticket`]: ticket, [`${CLAIM}ctx`]: state.ctx, [`${CLAIM}webapi_url`]: `${origin}/${state.ctx}/api/`,
         [`${CLAIM}netserver_url`]: `${origin}/${state.ctx}/Remote/Services88/`, [`${CLAIM}is_system_user`]: 'True',
       }, signingKey(state.signTicketWithWrongKey), identityKeys.kid);

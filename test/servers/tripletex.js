@@ -2,9 +2,13 @@
 /**
  * A local Tripletex API v2 (tripletex.json in the vendor specs), under `/v2`.
  *
- * - `PUT /v2/token/session/:create?consumerToken=&employeeToken=&expirationDate=YYYY-MM-DD`
- *   (no auth header): checks both tokens (403, code 9000 when wrong) and the date (422, code
- *   15000 when missing, malformed or in the past, UTC); answers `{value: SessionToken}`.
+ * - `POST /v2/token/session/:create` with the JSON body `{consumerToken, employeeToken,
+ *   expirationDate: "YYYY-MM-DD"}` (no auth header; the spec's preferred form) answers 201, and the
+ *   legacy `PUT /v2/token/session/:create?consumerToken=&employeeToken=&expirationDate=` answers
+ *   200; both check both tokens (403, code 9000 when wrong) and the date (422, code 15000 when
+ *   missing, malformed or in the past, UTC) and answer `{value: SessionToken}`. With the option or
+ *   knob `sessionPostStatus` (404 or 405) the POST answers that status instead: a server that has
+ *   only the legacy PUT.
  * - Resources need HTTP Basic `<company_id>:<session token>`; the username must be 0 or one of
  *   `companyIds`. A missing, unknown, expired (after 00:00 UTC of its expirationDate) or revoked
  *   session gets 401 `{status, code: 3000, message, link, developerMessage, validationMessages,
@@ -19,6 +23,7 @@ import {
   listen,
   parseBasic,
   randomToken,
+  readBody,
   sendJson,
   serveInjectedFailure,
   takeForced401,
@@ -31,6 +36,8 @@ import {
  * @property {string} [employeeToken] Default `test-employee-token`.
  * @property {number[]} [companyIds] Company ids besides 0 the session may act for (default [12345]).
  * @property {Record<string, number>} [counts] Records per entity, e.g. `{customer: 2500}`.
+ * @property {404 | 405 | null} [sessionPostStatus] Answer `POST /token/session/:create` with this
+ *   status (only the legacy PUT works); default null: the POST is served.
  */
 
 /** Entities served, with the date-range parameters the spec marks required. */
@@ -60,14 +67,16 @@ export async function startTripletexServer(options = {}) {
     consumerToken: options.consumerToken ?? 'test-consumer-token',
     employeeToken: options.employeeToken ?? 'test-employee-token',
     companyIds: options.companyIds ?? [12345],
-    /** Session requests, successful or not. */
+    /** @type {404 | 405 | null} */
+    sessionPostStatus: options.sessionPostStatus ?? null,
+    /** Session requests served, successful or not (a POST refused by `sessionPostStatus` is not counted). */
     sessionRequests: 0,
     sessionsCreated: 0,
     resourceRequests: 0,
     unauthorized: 0,
     /** @type {Map<string, { expirationDate: string, revoked: boolean }>} */
     sessions: new Map(),
-    /** @type {Array<{method: string, path: string, query: Record<string, string>, companyId?: string}>} */
+    /** @type {Array<{method: string, path: string, query: Record<string, string>, body?: Record<string, string | undefined>, companyId?: string}>} */
     requests: [],
     /** @type {Record<string, Array<Record<string, unknown> & { _changedAt: number }>>} */
     data: {},
@@ -142,15 +151,38 @@ function addRecords(data, entity, n, changedAt) {
 }
 
 /**
+ * The session parameters: from the JSON body of a POST, from the query of the legacy PUT.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {URL} url
+ * @returns {Promise<Record<string, string | undefined> | null>} null: a body that is not a JSON object
+ */
+async function readSessionParams(req, url) {
+  if (req.method === 'PUT') return Object.fromEntries(url.searchParams);
+  try {
+    const body = JSON.parse(await readBody(req));
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
+    return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, typeof value === 'string' ? value : undefined]));
+  } catch {
+    return null;
+  }
+}
+
+/**
  * @param {import('node:http').IncomingMessage} req
  * @param {import('node:http').ServerResponse} res
  * @param {URL} url
  * @param {Awaited<ReturnType<typeof startTripletexServer>>['state']} state
  */
-function createSession(req, res, url, state) {
-  if (req.method !== 'PUT') return sendError(res, 405, 1000, 'Method not allowed');
+async function createSession(req, res, url, state) {
+  if (req.method !== 'PUT' && req.method !== 'POST') return sendError(res, 405, 1000, 'Method not allowed');
+  if (req.method === 'POST' && state.sessionPostStatus !== null) {
+    return sendError(res, state.sessionPostStatus, state.sessionPostStatus === 404 ? 6000 : 1000, state.sessionPostStatus === 404 ? 'Object not found' : 'Method not allowed');
+  }
   state.sessionRequests += 1;
-  const q = url.searchParams;
+  const params = await readSessionParams(req, url);
+  if (!params) return sendError(res, 400, 4000, 'Request body is not a JSON object.');
+  if (req.method === 'POST') state.requests[state.requests.length - 1].body = params;
+  const q = { get: (/** @type {string} */ name) => params[name] || null };
   const missing = ['consumerToken', 'employeeToken', 'expirationDate'].filter((name) => !q.get(name));
   if (missing.length) {
     return sendError(res, 422, 15000, 'Validering feilet.', missing.map((field) => ({ field, message: 'Kan ikke være null.' })));
@@ -166,7 +198,7 @@ function createSession(req, res, url, state) {
   const token = Buffer.from(JSON.stringify({ tokenId: state.sessionsCreated + 1, token: randomToken('s') })).toString('base64');
   state.sessions.set(token, { expirationDate, revoked: false });
   state.sessionsCreated += 1;
-  sendJson(res, 200, {
+  sendJson(res, req.method === 'POST' ? 201 : 200, {
     value: {
       id: state.sessionsCreated,
       version: 0,

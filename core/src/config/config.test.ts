@@ -67,13 +67,37 @@ describe('resolveManifestPath', () => {
     expect(isManifestPath('./x')).toBe(true);
     expect(isManifestPath('x.yml')).toBe(true);
     expect(isManifestPath('tripletex')).toBe(false);
-    expect(resolveManifestPath('x.yaml', catalog)).toBe('x.yaml');
+    const file = join(catalog, 'petstore', 'connector.yaml');
+    expect(resolveManifestPath(file, catalog)).toBe(file);
   });
 
-  it('finds a catalog name, and names near ones for an unknown name', () => {
+  // Issue 9: a NAME that names nothing is failed work (exit 1), not a usage error (DESIGN.md section 8).
+  const thrownBy = (nameOrPath: string, catalogDir = catalog) => {
+    try {
+      resolveManifestPath(nameOrPath, catalogDir);
+    } catch (error) {
+      return error as ManifestError;
+    }
+    throw new Error('expected an error');
+  };
+
+  it('finds a catalog name; an unknown name is exit 1 listing the known names and the near one', () => {
     expect(resolveManifestPath('tripletex', catalog)).toBe(join(catalog, 'tripletex', 'connector.yaml'));
-    expect(() => resolveManifestPath('triplex', catalog)).toThrow(UsageError);
-    expect(() => resolveManifestPath('triplex', catalog)).toThrow(/Unknown connector `triplex` in the catalog .* \(known: petstore, tripletex; did you mean `tripletex`\?\)\./);
+    const error = thrownBy('triplex');
+    expect(error).toBeInstanceOf(ManifestError);
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(/^Unknown connector `triplex` in the catalog .* \(known: petstore, tripletex; did you mean `tripletex`\?\); pass a catalog name/);
+    expect(error.message.split('. ')).toHaveLength(1);
+  });
+
+  it('a manifest path that does not exist is exit 1 listing the known names', () => {
+    for (const path of ['missing.yaml', './nowhere/connector.yaml']) {
+      const error = thrownBy(path);
+      expect(error).toBeInstanceOf(ManifestError);
+      expect(error.exitCode).toBe(1);
+      expect(error.message).toBe(`No manifest at ${path} (no such file); pass a path to a manifest or a name from the catalog ${catalog} (known: petstore, tripletex).`);
+    }
+    expect(thrownBy('missing.yaml', join(catalog, 'nothing-here')).message).toMatch(/\(the catalog is empty\)\.$/);
   });
 });
 

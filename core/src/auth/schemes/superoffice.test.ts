@@ -150,9 +150,32 @@ describe('superoffice authenticate with the system user', () => {
     });
   }
 
+  // Issue 9: SuperOffice issues the ticket JWT with aud = "spn:<client_id>"; the bare id is accepted too.
+  for (const audience of [`spn:${CLIENT_ID}`, CLIENT_ID]) {
+    it(`accepts a ticket JWT whose aud is ${audience}`, async () => {
+      mockRefresh(await issueJwt(world, NOW, idTokenClaims()));
+      mockJwks(world);
+      mockAuthenticate(world, NOW, await ticketJwt({ audience }));
+      const session = await superofficeScheme.authenticate(makeContext());
+      expect(session.secrets.so_ticket).toBe('7T:ticket-value');
+    });
+  }
+
+  it('accepts only the bare client_id as the id_token aud', async () => {
+    mockRefresh(await issueJwt(world, NOW, idTokenClaims(), { audience: `spn:${CLIENT_ID}` }));
+    mockJwks(world);
+    const authenticate = mockAuthenticate(world, NOW, await ticketJwt());
+    await expect(superofficeScheme.authenticate(makeContext())).rejects.toThrow(/id_token is not for this client_id/);
+    expect(authenticate.isDone()).toBe(false);
+  });
+
   const badTickets: Array<[string, Parameters<typeof issueJwt>[3], RegExp]> = [
     ['expired', { lifetimeSeconds: -60 }, /ticket has expired/],
     ['for another audience', { audience: 'other' }, /ticket is not for this client_id/],
+    ['for spn: of another client', { audience: 'spn:other' }, /ticket is not for this client_id/],
+    ['for spn: with no client', { audience: 'spn:' }, /ticket is not for this client_id/],
+    ['for a client_id with a suffix', { audience: `spn:${CLIENT_ID}x` }, /ticket is not for this client_id/],
+    ['for spn:spn:<client_id>', { audience: `spn:spn:${CLIENT_ID}` }, /ticket is not for this client_id/],
     ['signed by an unknown key', { kid: 'unknown-kid' }, /key that is not in the login server's key set/],
   ];
   for (const [name, overrides, message] of badTickets) {

@@ -5,7 +5,7 @@ import type { AuthContext } from '../../plugin-api.js';
 import { readSuperOfficeClaim } from './identity-claims.js';
 import { SUPEROFFICE_PATHS } from './login-url.js';
 import { signSystemToken } from './sign-system-token.js';
-import { verifySuperOfficeJwt } from './verify-superoffice-jwt.js';
+import { systemUserTicketAudiences, verifySuperOfficeJwt } from './verify-superoffice-jwt.js';
 
 /** What the system-user login needs besides the context. */
 export interface SystemUserRequest {
@@ -62,7 +62,7 @@ export async function authenticateSystemUser(ctx: AuthContext, request: SystemUs
   }
   const claims = await verifySuperOfficeJwt(token, {
     jwks: request.jwks,
-    clientId: ctx.secrets.client_id ?? '',
+    audiences: systemUserTicketAudiences(ctx.secrets.client_id ?? ''),
     now,
     what: 'system user ticket',
   });

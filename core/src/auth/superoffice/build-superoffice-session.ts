@@ -5,7 +5,7 @@ import { readIdentityClaims, type IdentityClaims } from './identity-claims.js';
 import { resolveLoginUrl } from './login-url.js';
 import { parseRsaPrivateKey } from './private-key.js';
 import type { SuperOfficeTokenResponse } from './token-request.js';
-import { fetchSuperOfficeJwks, verifySuperOfficeJwt } from './verify-superoffice-jwt.js';
+import { fetchSuperOfficeJwks, idTokenAudiences, verifySuperOfficeJwt } from './verify-superoffice-jwt.js';
 
 /** The claims a previous session kept, for a refresh answer that carries no id_token. */
 function previousClaims(previous?: Session): IdentityClaims | undefined {
@@ -37,7 +37,7 @@ export async function buildSuperOfficeSession(
 
   let claims: IdentityClaims | undefined;
   if (tokens.id_token) {
-    const payload = await verifySuperOfficeJwt(tokens.id_token, { jwks, clientId, now, what: 'id_token' });
+    const payload = await verifySuperOfficeJwt(tokens.id_token, { jwks, audiences: idTokenAudiences(clientId), now, what: 'id_token' });
     claims = readIdentityClaims(payload);
     if (!claims) throw new AuthError('The SuperOffice id_token has no ctx or webapi_url claim; check that the app requests the openid scope.');
   } else {

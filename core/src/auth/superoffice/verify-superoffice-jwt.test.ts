@@ -10,7 +10,7 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 describe('verifySuperOfficeJwt', async () => {
   const pair = generateRsaKeyPair();
   const jwks = { keys: [await toPublicJwk(pair.publicKey, 'k1')] };
-  const check = { jwks, clientId: 'client', now: NOW, what: 'id_token' };
+  const check = { jwks, audiences: ['client'], now: NOW, what: 'id_token' };
   const sign = (claims: Record<string, unknown>, alg = 'RS256') =>
     new SignJWT(claims).setProtectedHeader({ alg, kid: 'k1' }).sign(pair.privateKey);
 

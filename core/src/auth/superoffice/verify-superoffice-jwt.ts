@@ -31,11 +31,24 @@ export async function fetchSuperOfficeJwks(ctx: AuthContext, loginUrl: string): 
  */
 export const CLOCK_TOLERANCE_SECONDS = 30;
 
+/** The id_token's `aud`: the client_id itself. */
+export function idTokenAudiences(clientId: string): string[] {
+  return [clientId];
+}
+
+/**
+ * The system-user ticket JWT's `aud`: SuperOffice issues `spn:<client_id>` (its own validation
+ * compares against `"spn:" + applicationId`); the bare client_id is accepted too, nothing else.
+ */
+export function systemUserTicketAudiences(clientId: string): string[] {
+  return [`spn:${clientId}`, clientId];
+}
+
 /** What to check a SuperOffice JWT against. */
 export interface SuperOfficeJwtCheck {
   jwks: JSONWebKeySet;
-  /** The expected `aud`. */
-  clientId: string;
+  /** The accepted `aud` values: the token is refused unless its `aud` is (or holds) one of them. */
+  audiences: readonly string[];
   now: Date;
   /** Names the token in errors: `id_token`, `system user ticket`. */
   what: string;
@@ -65,8 +78,8 @@ function explain(error: unknown): string {
 
 /**
  * Verifies a JWT from SuperOffice's login server: RS256 signature against the JWKS, `exp`
- * (required, checked against `now` with {@link CLOCK_TOLERANCE_SECONDS}) and `aud` = client_id.
- * Returns the claims.
+ * (required, checked against `now` with {@link CLOCK_TOLERANCE_SECONDS}) and `aud` (one of
+ * `check.audiences`). Returns the claims.
  */
 export async function verifySuperOfficeJwt(token: string, check: SuperOfficeJwtCheck): Promise<JWTPayload> {
   // jose is imported on first use: only SuperOffice logins need it, and it costs start-up time.
@@ -74,7 +87,7 @@ export async function verifySuperOfficeJwt(token: string, check: SuperOfficeJwtC
   try {
     const { payload } = await jwtVerify(token, createLocalJWKSet(check.jwks), {
       algorithms: ['RS256'],
-      audience: check.clientId,
+      audience: [...check.audiences],
       currentDate: check.now,
       requiredClaims: ['exp'],
       clockTolerance: CLOCK_TOLERANCE_SECONDS,

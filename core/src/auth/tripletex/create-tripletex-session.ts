@@ -1,5 +1,5 @@
 import { AuthError } from '../../errors.js';
-import type { AuthContext } from '../../plugin-api.js';
+import type { AuthContext, HttpResponse } from '../../plugin-api.js';
 import { describeSessionRejection } from './describe-session-rejection.js';
 import { computeSessionExpiration } from './session-expiration.js';
 import { resolveSessionUrl } from './session-url.js';
@@ -12,9 +12,47 @@ export interface TripletexSession {
   issuedAt: Date;
 }
 
+/** What one session request sends. */
+interface SessionTokenRequest {
+  sessionUrl: string;
+  consumerToken: string;
+  employeeToken: string;
+  expirationDate: string;
+}
+
+/** Statuses of the POST that mean "this server has only the legacy PUT". */
+const LEGACY_ONLY_STATUSES = new Set([404, 405]);
+
 /**
- * `PUT <session_url>?consumerToken=..&employeeToken=..&expirationDate=YYYY-MM-DD`, no auth header;
- * the token is at `value.token` of the answer.
+ * `POST <session_url>` with the JSON body `{consumerToken, employeeToken, expirationDate}`: the
+ * vendor's preferred form "for better security", which keeps the tokens out of URLs (proxies and
+ * access logs keep those).
+ */
+function postSessionToken(ctx: AuthContext, request: SessionTokenRequest): Promise<HttpResponse> {
+  return ctx.http.request({
+    method: 'POST',
+    url: request.sessionUrl,
+    json: { consumerToken: request.consumerToken, employeeToken: request.employeeToken, expirationDate: request.expirationDate },
+    headers: { accept: 'application/json' },
+    throwHttpErrors: false,
+  });
+}
+
+/** The legacy `PUT <session_url>?consumerToken=..&employeeToken=..&expirationDate=..`. */
+function putSessionToken(ctx: AuthContext, request: SessionTokenRequest): Promise<HttpResponse> {
+  return ctx.http.request({
+    method: 'PUT',
+    url: request.sessionUrl,
+    searchParams: { consumerToken: request.consumerToken, employeeToken: request.employeeToken, expirationDate: request.expirationDate },
+    headers: { accept: 'application/json' },
+    throwHttpErrors: false,
+  });
+}
+
+/**
+ * Creates a session: `POST <session_url>` with a JSON body, falling back to the legacy `PUT` with
+ * query parameters only when the POST answers 404 or 405; no auth header. The token is at
+ * `value.token` of the answer.
  */
 export async function createTripletexSession(ctx: AuthContext): Promise<TripletexSession> {
   const consumerToken = ctx.secrets.consumer_key ?? ctx.secrets.consumer_token;
@@ -28,13 +66,9 @@ export async function createTripletexSession(ctx: AuthContext): Promise<Triplete
   const issuedAt = ctx.now();
   const sessionDays = typeof ctx.options.session_days === 'number' ? ctx.options.session_days : 2;
   const { expirationDate, expiresAt } = computeSessionExpiration(issuedAt, sessionDays);
-  const response = await ctx.http.request({
-    method: 'PUT',
-    url: resolveSessionUrl(ctx.options, ctx.config),
-    searchParams: { consumerToken: consumerToken!, employeeToken: employeeToken!, expirationDate },
-    headers: { accept: 'application/json' },
-    throwHttpErrors: false,
-  });
+  const request = { sessionUrl: resolveSessionUrl(ctx.options, ctx.config), consumerToken: consumerToken!, employeeToken: employeeToken!, expirationDate };
+  let response = await postSessionToken(ctx, request);
+  if (LEGACY_ONLY_STATUSES.has(response.status)) response = await putSessionToken(ctx, request);
   if (response.status < 200 || response.status > 299) {
     throw describeSessionRejection(response.status, response.body, ctx.connector, [consumerToken!, employeeToken!]);
   }

@@ -32,9 +32,9 @@ export function suspectSecrets(text: string): string[] {
 }
 
 /**
- * Turns a refused `PUT /token/session/:create` into an {@link AuthError} that quotes Tripletex's
- * `message`, `developerMessage` and `validationMessages` (secret values masked) and names the
- * secret to fix.
+ * Turns a refused session request (the `POST`, or the legacy `PUT`, of `/token/session/:create`)
+ * into an {@link AuthError} that quotes Tripletex's `message`, `developerMessage` and
+ * `validationMessages` (secret values masked) and names the secret to fix.
  */
 export function describeSessionRejection(status: number, body: string, connector: string, secretValues: string[]): AuthError {
   const apiError = parseApiError(body);
