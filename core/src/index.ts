@@ -138,6 +138,7 @@ export {
   type SecretStore,
   type ConnectionRef,
   type StoredSession,
+  type StoredCaller,
 } from './secrets/store.js';
 export { FileStore, type FileStoreOptions } from './secrets/file-store.js';
 export { MemoryStore } from './secrets/memory-store.js';
@@ -162,3 +163,28 @@ export { SingerWriter } from './output/singer-writer.js';
 export { JsonlWriter } from './output/jsonl-writer.js';
 export { ProgressReporter } from './output/progress.js';
 export type { OutputWriter, StreamOutputInfo } from './output/output-writer.js';
+
+// The credential service (`connectors serve`): callers and renewal ahead of time.
+export {
+  createCallerAuthenticator,
+  callerAllows,
+  type Caller,
+  type CallerGrants,
+  type CallerAuthenticator,
+  type CallerAuthenticatorOptions,
+  type OidcCallerConfig,
+} from './serve/callers.js';
+export { generateCallerKey, hashCallerKey, findCallerByKey, CALLER_KEY_PREFIX } from './serve/caller-keys.js';
+export { isAllowGlob, allowGlobMatches, subjectMatches } from './serve/caller-globs.js';
+export { isCallerName, MAX_CALLER_NAME_LENGTH } from './serve/caller-names.js';
+export { checkOidcCallerConfig, isAcceptableIssuerUrl, OIDC_CLOCK_TOLERANCE_SECONDS } from './serve/oidc-callers.js';
+export { addCaller, listCallers, removeCaller, type AddCallerOptions, type CallerDescription } from './serve/manage-callers.js';
+export {
+  RenewAhead,
+  type RenewAheadOptions,
+  type RenewAheadTimers,
+  type ConnectionStatus,
+  type ConnectionStatusEntry,
+  type RenewalEvent,
+} from './serve/renew-ahead.js';
+export { describeRenewalFailure, renewalBackoffMs, type RenewalFailure } from './serve/renewal-failure.js';

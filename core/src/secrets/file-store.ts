@@ -3,14 +3,16 @@
  * AES-256-GCM, key from `CONNECTORS_SECRET_KEY` or `<home>/secret.key`; mode 0600; every write
  * atomic. Reads need no lock (writes are atomic renames); every read-modify-write holds a short
  * store-wide lock (`<home>/locks/secrets.lock`), so processes writing at once lose no update.
- * A store that does not decrypt or parse is an error and is never overwritten.
+ * A store that does not decrypt or parse is an error and is never overwritten. The callers of
+ * `connectors serve` live beside it in `<home>/callers.json` ({@link CallerFile}).
  */
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecretStoreError } from '../errors.js';
 import { type LockOptions, withLock } from '../sessions/lock.js';
 import { hasCode, isTempFileOf, unlinkQuietly, writeFileAtomic } from './atomic-file.js';
-import { assertStorableName, type ConnectionRef, type SecretStore, type StoredSession } from './store.js';
+import { CallerFile } from './caller-file.js';
+import { assertStorableName, type ConnectionRef, type SecretStore, type StoredCaller, type StoredSession } from './store.js';
 import { openStore, sealStore } from './store-envelope.js';
 import { readKeyFile, readKeyFromEnv, readOrCreateKeyFile, type StoreKey } from './store-key.js';
 
@@ -45,6 +47,7 @@ export class FileStore implements SecretStore {
   private readonly env: NodeJS.ProcessEnv;
   private readonly lockOptions: LockOptions;
   private key?: StoreKey;
+  private readonly callers: CallerFile;
 
   constructor(options: FileStoreOptions) {
     this.path = join(options.home, 'secrets.enc');
@@ -53,6 +56,12 @@ export class FileStore implements SecretStore {
     this.env = options.env ?? process.env;
     this.lockOptions = options.lock ?? {};
     this.home = options.home;
+    this.callers = new CallerFile(options.home, this.lockOptions);
+  }
+
+  /** `<home>/callers.json`: the callers of `connectors serve` (key digests and grants). */
+  get callersPath(): string {
+    return this.callers.path;
   }
 
   async getSecrets(ref: ConnectionRef): Promise<Record<string, string>> {
@@ -104,6 +113,19 @@ export class FileStore implements SecretStore {
     const data = await this.read();
     if (!Object.hasOwn(data.connectors, connector)) return [];
     return Object.keys(data.connectors[connector] ?? {}).sort();
+  }
+
+  async listCallers(): Promise<StoredCaller[]> {
+    return this.callers.list();
+  }
+
+  async putCaller(caller: StoredCaller): Promise<void> {
+    await mkdir(this.home, { recursive: true, mode: 0o700 });
+    await this.callers.put(caller);
+  }
+
+  async deleteCaller(name: string): Promise<boolean> {
+    return this.callers.delete(name);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { assertStorableName, type ConnectionRef, type SecretStore, type StoredSession } from './store.js';
+import { assertCallerShape } from './caller-file.js';
+import { assertStorableName, type ConnectionRef, type SecretStore, type StoredCaller, type StoredSession } from './store.js';
 
 interface ConnectionEntry {
   secrets: Record<string, string>;
@@ -11,6 +12,7 @@ interface ConnectionEntry {
  */
 export class MemoryStore implements SecretStore {
   private readonly connections = new Map<string, ConnectionEntry>();
+  private readonly callers = new Map<string, StoredCaller>();
 
   async getSecrets(ref: ConnectionRef): Promise<Record<string, string>> {
     return { ...this.connections.get(keyOf(ref))?.secrets };
@@ -51,6 +53,21 @@ export class MemoryStore implements SecretStore {
       .filter((key) => key.startsWith(prefix))
       .map((key) => key.slice(prefix.length))
       .sort();
+  }
+
+  async listCallers(): Promise<StoredCaller[]> {
+    return [...this.callers.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .map((caller) => structuredClone(caller));
+  }
+
+  async putCaller(caller: StoredCaller): Promise<void> {
+    assertCallerShape(caller, 'a caller to store');
+    this.callers.set(caller.name, structuredClone(caller));
+  }
+
+  async deleteCaller(name: string): Promise<boolean> {
+    return this.callers.delete(name);
   }
 
   private entry(ref: ConnectionRef): ConnectionEntry {

@@ -32,6 +32,25 @@ export interface StoredSession {
 }
 
 /**
+ * A caller of `connectors serve` (DESIGN.md section 9) as a store keeps it: never its key, only the
+ * key's SHA-256 and what the caller may do.
+ */
+export interface StoredCaller {
+  /** The caller's name, shown in the audit log. */
+  name: string;
+  /** SHA-256 of the caller key (`ck_...`), lower-case hex. */
+  keySha256: string;
+  /** `<connector>/<connection>` globs the caller may use. */
+  allow: string[];
+  /** May ask for credentials (`POST /v1/connections/.../credentials`). */
+  credentials: boolean;
+  /** May read `GET /metrics`. */
+  metrics: boolean;
+  /** When the caller was added (ISO-8601). */
+  createdAt: string;
+}
+
+/**
  * Where secrets and sessions live. Every method is async; a store that cannot be read or written
  * throws a `SecretStoreError`. A store must never mix connections: `getSecrets(ref)` returns only
  * that connection's secrets.
@@ -49,6 +68,12 @@ export interface SecretStore {
   setSession(ref: ConnectionRef, session: StoredSession | undefined): Promise<void>;
   /** The names of the connections of a connector that hold a secret or a session, sorted. */
   listConnections(connector: string): Promise<string[]>;
+  /** The callers of `connectors serve`, sorted by name. */
+  listCallers(): Promise<StoredCaller[]>;
+  /** Stores a caller, replacing one of the same name. */
+  putCaller(caller: StoredCaller): Promise<void>;
+  /** Deletes a caller; false when there was none of that name. */
+  deleteCaller(name: string): Promise<boolean>;
 }
 
 /**

@@ -85,6 +85,22 @@ export class SessionManager {
     return this.renew(binding, 'unauthorized', failed);
   }
 
+  /**
+   * Renewal ahead of time (`connectors serve`, DESIGN.md section 9): renews only when the stored
+   * session is missing, made from other credentials or inside its renewal window, with the same
+   * single-flight, lock and re-read as {@link getSession}. Unlike `getSession`, a failed renewal
+   * throws (the provider's error as an `AuthError`) instead of keeping the old session quietly;
+   * an unexpired old session is still what `getSession` hands out meanwhile.
+   */
+  async renewIfDue(binding: SessionBinding): Promise<Session> {
+    const stored = await this.store.getSession(binding.ref);
+    if (stored && madeFromCurrentCredentials(binding, stored) && !isDueForRenewal(stored, this.now(), binding.refreshBefore ?? DEFAULT_REFRESH_BEFORE)) {
+      return toSession(stored);
+    }
+    if (!stored) return this.renew(binding, 'missing', undefined, true);
+    return this.renew(binding, madeFromCurrentCredentials(binding, stored) ? 'due' : 'credentials', undefined, true);
+  }
+
   /** Forgets the stored session (`auth logout`, or a changed secret the session held). */
   async discardSession(ref: ConnectionRef): Promise<void> {
     await this.withConnectionLock(ref, () => this.store.setSession(ref, undefined));
@@ -145,21 +161,21 @@ export class SessionManager {
    * Single-flight: callers for one connection share one renewal. A 401 caller whose failed
    * session the shared renewal did not replace (it failed, or kept the old one) renews itself.
    */
-  private async renew(binding: SessionBinding, reason: RenewReason, failed?: Session): Promise<Session> {
+  private async renew(binding: SessionBinding, reason: RenewReason, failed?: Session, strict = false): Promise<Session> {
     const key = keyOf(binding.ref);
     for (let running = this.inFlight.get(key); running; running = this.inFlight.get(key)) {
       if (reason !== 'unauthorized' || !failed) return running;
       const result = await running.catch(() => undefined);
       if (result && !isSameSession(result, failed)) return result;
     }
-    const renewal = this.renewUnderLock(binding, reason, failed).finally(() => {
+    const renewal = this.renewUnderLock(binding, reason, failed, strict).finally(() => {
       if (this.inFlight.get(key) === renewal) this.inFlight.delete(key);
     });
     this.inFlight.set(key, renewal);
     return renewal;
   }
 
-  private async renewUnderLock(binding: SessionBinding, reason: RenewReason, failed?: Session): Promise<Session> {
+  private async renewUnderLock(binding: SessionBinding, reason: RenewReason, failed?: Session, strict = false): Promise<Session> {
     const { ref, scheme } = binding;
     const key = keyOf(ref);
     return this.withConnectionLock(ref, async () => {
@@ -169,7 +185,7 @@ export class SessionManager {
       try {
         fresh = await scheme.authenticate(binding.ctx, current ? toSession(current) : undefined);
       } catch (error) {
-        return this.keepOrFail(binding, reason, current, error);
+        return this.keepOrFail(binding, reason, current, error, strict);
       }
       const cookies = this.pendingCookies.has(key) ? this.pendingCookies.get(key) : current?.cookies;
       const stored = toStoredSession(fresh, this.now(), scheme.name, cookies, digestCredentials(scheme, binding.ctx.secrets));
@@ -203,9 +219,14 @@ export class SessionManager {
     reason: RenewReason,
     current: StoredSession | undefined,
     error: unknown,
+    strict: boolean,
   ): Session {
     const { ref } = binding;
     if (current && reason !== 'unauthorized' && !hasExpired(current, this.now())) {
+      if (strict) {
+        this.keptAfterFailure.set(keyOf(ref), current);
+        throw toRenewalError(binding, error, this.log, false);
+      }
       this.log.warn(
         `Could not renew the session of ${describe(ref)} (${summarize(error)}); using the current one until it expires.`,
       );
