@@ -119,15 +119,15 @@ describe('compileTemplate syntax errors', () => {
     });
   }
 
-  it('handles huge input in linear time', () => {
+  // A quadratic scan of these inputs (2 MB of text, 100,000 tags) would take hours, so the
+  // test's 60 s timeout catches it with a wide margin; a tighter wall-clock bound failed under load.
+  it('handles huge input in linear time', { timeout: 60_000 }, () => {
     const big = 'x'.repeat(2_000_000) + '{{ config.base_url }}' + '}'.repeat(100_000);
-    const started = performance.now();
     const t = compileTemplate(big);
     expect(t.render(context).length).toBe(2_000_000 + context.config.base_url.length + 100_000);
     const manyTags = '{{ page.offset }},'.repeat(50_000);
     expect(compileTemplate(manyTags).render(context).length).toBe(2 * 50_000);
     expect(() => compileTemplate('{{ ' + '['.repeat(100_000))).toThrow(TemplateSyntaxError);
     expect(() => compileTemplate('{{'.repeat(100_000))).toThrow(TemplateSyntaxError);
-    expect(performance.now() - started).toBeLessThan(3_000);
   });
 });
