@@ -11,7 +11,7 @@ import { findLeaks, makeHome, runCli, type CliResult } from './helpers/cli.js';
 import { secretEnvName, writeManifest } from './helpers/manifests.js';
 
 type TokenMode = 'ok' | 'echo-client' | 'invalid-grant' | 'crash';
-type DataMode = 'ok' | 'echo500' | 'echo400';
+type DataMode = 'ok' | 'echo500' | 'echo400' | 'echo-key';
 
 const CLIENT_ID = 'leak-client-id/Ü';
 const CLIENT_SECRET = 'leak+client secret/=&%Q1';
@@ -75,6 +75,8 @@ beforeAll(async () => {
           return send(res, 500, `Backend exploded on ${echo}`, 'text/plain');
         case 'echo400':
           return send(res, 400, { error: 'bad_request', message: `You sent ${echo}` });
+        case 'echo-key':
+          return send(res, 403, { message: `The API key ${String(req.headers['x-api-key'])} is not valid for this account.` });
         case 'ok':
           return send(res, 200, { data: [{ id: 1, name: 'ok' }] });
       }
@@ -243,6 +245,30 @@ describe('resource errors that echo the credentials', () => {
     expect(basicOk.code).toBe(0);
     expectClean(basicOk);
   });
+});
+
+// Issue 9: the error body summary was collapsed and cut to 200 characters before it was redacted.
+describe('long and odd secrets echoed in error bodies', () => {
+  /** Every window of 12 characters of `secret` that the output holds. */
+  const leakedWindows = (output: string, secret: string) => {
+    const found: string[] = [];
+    for (let start = 0; start + 12 <= secret.length; start += 1) if (output.includes(secret.slice(start, start + 12))) found.push(secret.slice(start, start + 12));
+    return found;
+  };
+
+  const longKey = `Lk9${'vQ4zR'.repeat(60)}#Z`;
+  const spacedKey = 'Sp4ce  d  key--with  two  spaces';
+  for (const [what, key] of [['a 305-character key', longKey], ['a key with runs of two spaces', spacedKey]] as const) {
+    it(`${what}: no part of it in the one-line error`, async () => {
+      state.dataMode = 'echo-key';
+      const file = manifest(`leak_${key.length}`, 'scheme: api_key');
+      const result = await cli(['run', file], { CONNECTORS_HOME: home, [secretEnvName(`leak_${key.length}`, 'api_key')]: key });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^Error: .*status 403: The API key \*\*\* is not valid for this account\.$/m);
+      expect(leakedWindows(result.stdout + result.stderr, key)).toEqual([]);
+      expect(leakedWindows(result.stdout + result.stderr, key.replace(/\s+/g, ' '))).toEqual([]);
+    });
+  }
 });
 
 describe('succeeding flows', () => {

@@ -1,4 +1,4 @@
-import { ManifestError } from '@connectors/core';
+import { ManifestError, processRedactor } from '@connectors/core';
 import { describe, expect, it } from 'vitest';
 import { describeError } from './handle-error.js';
 
@@ -43,5 +43,26 @@ describe('describeError (issue 3: one line, the right exit code)', () => {
       error = caught;
     }
     expect(describeError(error)).toEqual({ line: 'Interrupted; the state reached so far is saved.', exitCode: 1 });
+  });
+});
+
+// Issue 9: the first line was cut out of an error message before it was redacted.
+describe('describeError redacts before it shortens', () => {
+  const secret = 'Hx7-first-half\nsecond-half-Qw9';
+  processRedactor.add(secret);
+
+  it('an unknown error whose message holds a secret across lines shows none of it', () => {
+    const { line } = describeError(new Error(`request failed: ${secret} was refused\n    at frame`));
+    expect(line).toBe('Unexpected error: request failed: *** was refused');
+  });
+
+  it('an oclif message joined into one line shows none of a secret across its lines', () => {
+    const { line } = describeError(oclifError(`Parsing --value\n\tExpected a number but received: ${secret}\nSee more help with --help`));
+    expect(line).toBe('Parsing --value: Expected a number but received: ***');
+  });
+
+  it('one of our errors with a secret across lines is one line without it', () => {
+    const { line } = describeError(new ManifestError(`bad value ${secret} in the file`));
+    expect(line).toBe('bad value *** in the file');
   });
 });

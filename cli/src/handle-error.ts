@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ConnectorsError, formatLocation, isDebugEnabled, redactText } from '@connectors/core';
+import { ConnectorsError, formatLocation, isDebugEnabled, redactText, shortenRedactedText } from '@connectors/core';
 
 interface OclifExit {
   oclif?: { exit?: number };
@@ -24,7 +24,11 @@ function describeOclifMessage(message: string): string {
   return parts.join(parts[0]?.endsWith(':') ? ' ' : ': ').replace(/\s+/g, ' ').replace(/:\s*:/g, ':');
 }
 
-/** The one line the user sees for an error, and the exit code (DESIGN.md section 7). */
+/**
+ * The one line the user sees for an error, and the exit code (DESIGN.md section 7). Every text is
+ * redacted before it is cut or joined into one line (DESIGN.md section 8 "Redaction"), so no part
+ * of a secret survives a cut.
+ */
 export function describeError(error: unknown): { line: string; exitCode: number } {
   if (error instanceof Error && error.name === 'AbortError') {
     // Ctrl-C during `run`: the streams stop between pages and the state reached is saved. Exit 1,
@@ -37,12 +41,12 @@ export function describeError(error: unknown): { line: string; exitCode: number 
     const location = error.location && error.location.line > 0 ? formatLocation(error.location) : undefined;
     const where = location !== undefined && !error.message.includes(location) ? `${location}: ` : '';
     const hint = error.hint ? ` ${error.hint}` : '';
-    return { line: `${where}${error.message}${hint}`, exitCode: error.exitCode };
+    return { line: shortenRedactedText(`${where}${error.message}${hint}`), exitCode: error.exitCode };
   }
   const oclif = (error as OclifExit | undefined)?.oclif;
   if (error instanceof Error && oclif) {
     // oclif's own parse errors (unknown flag, missing argument): usage errors, exit 2.
-    const message = describeOclifMessage(error.message);
+    const message = shortenRedactedText(describeOclifMessage(redactText(error.message)));
     const unknown = /^command (\S+) not found$/.exec(message);
     if (unknown) {
       const command = unknown[1]!.replaceAll(':', ' ');
@@ -50,7 +54,7 @@ export function describeError(error: unknown): { line: string; exitCode: number 
     }
     return { line: message, exitCode: oclif.exit ?? 2 };
   }
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const message = shortenRedactedText(error instanceof Error ? error.message : String(error), { firstLineOnly: true });
   return { line: `Unexpected error: ${message}`, exitCode: 1 };
 }
 

@@ -42,7 +42,7 @@ export { checkConnector, type CheckResult } from './runtime/check-connector.js';
 export { setConnectionSecret, listConnectionSecrets, deleteConnectionSecret } from './runtime/connection-secrets.js';
 export { loginConnection, logoutConnection, describeAuthStatus, type LoginOptions, type AuthStatus } from './runtime/auth-commands.js';
 export { describeSchemes, type SchemeDescription } from './runtime/describe-schemes.js';
-export { processRedactor, redactText } from './runtime/process-redactor.js';
+export { processRedactor, redactText, shortenRedactedText } from './runtime/process-redactor.js';
 export { createLogger, isDebugEnabled, type LoggerOptions } from './log/logger.js';
 
 // Manifests, validation, project config.
@@ -128,7 +128,8 @@ export {
 } from './http/client.js';
 export type { RequestAuth } from './http/hooks.js';
 export type { RuntimeHttpRequestOptions } from './http/types.js';
-export { Redactor, REDACTED } from './http/redact.js';
+export { Redactor, REDACTED, MIN_REDACTED_LENGTH } from './http/redact.js';
+export { shortenRedacted, ELLIPSIS, type ShortenOptions, type TextRedactor } from './http/shorten-redacted.js';
 export { computeRetryDelay, isRetryableStatus, parseRetryAfter, DEFAULT_RETRY_LIMIT } from './http/retry.js';
 
 // Secrets and sessions.

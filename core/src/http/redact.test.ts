@@ -22,6 +22,73 @@ describe('Redactor', () => {
     expect(redactor.redact(`Authorization: Basic ${encoded}`)).toBe('Authorization: Basic ***');
   });
 
+  // Issue 9: `Basic%20<base64>` (a credential in a URL or a form) was printed as it is.
+  it('redacts the URL-encoded forms of derived Basic credentials', () => {
+    const redactor = new Redactor();
+    redactor.add('client?id');
+    redactor.add('secret>>>val');
+    const [plain] = deriveBasicCredentials('client?id', 'secret>>>val');
+    expect(plain).toMatch(/[+/]/);
+    expect(plain).toMatch(/=$/);
+    const encoded = encodeURIComponent(`Basic ${plain}`);
+    expect(redactor.redact(`header=${encoded}`)).toBe('header=Basic%20***');
+    expect(redactor.redact(`header=${encoded.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase())}`)).toBe('header=Basic%20***');
+    expect(redactor.redact(`header=${new URLSearchParams({ h: `Basic ${plain}` }).toString().slice(2)}`)).toBe('header=Basic+***');
+    expect(redactor.redact(`Basic ${plain.replace(/=+$/, '')}`)).toBe('Basic ***');
+  });
+
+  it('redacts the URL-encoded forms of an exact derived value', () => {
+    const redactor = new Redactor();
+    const header = `Basic ${Buffer.from('0:sess+/token?').toString('base64')}`;
+    redactor.addDerived(header);
+    expect(redactor.redact(`u=${encodeURIComponent(header)}`)).toBe('u=***');
+    expect(redactor.redact(`u=${new URLSearchParams({ v: header }).toString().slice(2)}`)).toBe('u=***');
+  });
+
+  it('redacts every URL-encoded form of a secret: component, form, path, query, lower-case hex', () => {
+    const secret = 'pä ss/wörd?#%x&y=1';
+    const redactor = new Redactor();
+    redactor.add(secret);
+    const inPath = new URL('https://api.example.test/');
+    inPath.pathname = `/keys/${secret}`;
+    const inQuery = new URL('https://api.example.test/');
+    inQuery.search = `?key=${secret}`;
+    const inSearchParams = new URL('https://api.example.test/');
+    inSearchParams.searchParams.set('key', secret);
+    const base64 = Buffer.from(secret).toString('base64');
+    const texts = [
+      encodeURIComponent(secret),
+      encodeURIComponent(secret).toLowerCase(),
+      encodeURI(secret),
+      inPath.href,
+      inQuery.href,
+      inSearchParams.href,
+      encodeURIComponent(base64),
+      JSON.stringify({ key: secret }),
+    ];
+    for (const text of texts) {
+      const out = redactor.redact(text);
+      expect(out).toContain('***');
+      expect(out).not.toContain('ss');
+      expect(out).not.toMatch(/w(%C3%B6|%c3%b6|ö)rd/);
+    }
+  });
+
+  it('redacts the collapsed-whitespace form of a secret with runs of spaces and line breaks', () => {
+    const redactor = new Redactor();
+    redactor.add('two  spaces\nand\r\nbreaks');
+    expect(redactor.redact('x two spaces and breaks y')).toBe('x *** y');
+    expect(redactor.redact('x two  spaces\nand\r\nbreaks y')).toBe('x *** y');
+  });
+
+  it('masks a partial secret at the end of a text, and only a start of at least 4 characters', () => {
+    const redactor = new Redactor();
+    redactor.add('partial-secret-value');
+    expect(redactor.redactPartialTail('cut here: partial-sec')).toBe('cut here: ***');
+    expect(redactor.redactPartialTail('cut here: par')).toBe('cut here: par');
+    expect(redactor.redactPartialTail('partial-secret-value is whole')).toBe('partial-secret-value is whole');
+  });
+
   it('ignores values shorter than 4 characters', () => {
     const redactor = new Redactor();
     redactor.add('abc');

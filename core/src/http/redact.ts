@@ -3,9 +3,10 @@
  * "Redaction" and "Redaction covers derived forms").
  *
  * A {@link Redactor} collects secret values and replaces each of them, and its derived forms, by
- * `***`: the value itself, its base64 and base64url forms, its URL-encoded forms (percent-encoding
- * and form-encoding), and the Basic credentials `base64(id:secret)` of every pair of values, with
- * or without form-encoding first (RFC 6749 2.3.1).
+ * `***`: the value itself, its whitespace-collapsed and JSON-escaped forms, its base64 and base64url
+ * forms, its URL-encoded forms (percent-encoding, form-encoding and what `new URL()` writes), and
+ * the Basic credentials `base64(id:secret)` of every pair of values, with or without form-encoding
+ * first (RFC 6749 2.3.1), plain and URL-encoded (`Basic%20<base64>`).
  *
  * Values shorter than {@link MIN_REDACTED_LENGTH} characters are ignored: replacing every `0` or
  * `en` in a log line would shred it and hide nothing worth hiding.
@@ -25,23 +26,68 @@ function escapeRegExp(value: string): string {
   return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The value and the forms it takes in headers, URLs and bodies. */
+/** How the WHATWG URL serializer writes `value` in a path and in a query string (`new URL()`). */
+function whatwgUrlForms(value: string): string[] {
+  const url = new URL('http://x/');
+  url.pathname = `/${value}`;
+  const path = url.pathname.slice(1);
+  url.pathname = '/';
+  url.search = `?${value}`;
+  return [path, url.search.slice(1)];
+}
+
+/**
+ * The URL-encoded forms of a value: `encodeURIComponent`, form-encoding, `encodeURI`, what `new
+ * URL()` writes in a path and in a query, and each of them with lower-case hex digits (`%2f`).
+ */
+export function deriveUrlEncodedForms(value: string): string[] {
+  const forms = new Set<string>();
+  for (const form of [encodeURIComponent(value), formEncode(value), encodeURI(value), ...whatwgUrlForms(value)]) {
+    forms.add(form);
+    forms.add(form.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+  }
+  return [...forms];
+}
+
+/** Every run of whitespace as one space: the form a value takes in a collapsed one-line text. */
+function collapseWhitespace(value: string): string {
+  return value.replace(/\s+/g, ' ');
+}
+
+/**
+ * The value and the forms it takes in headers, URLs, bodies and shortened messages: itself, its
+ * whitespace collapsed (with and without the ends trimmed), JSON-escaped, base64, base64 without
+ * padding, base64url, and the URL-encoded forms of the value and of its base64.
+ */
 export function deriveSecretForms(value: string): string[] {
   const forms = new Set<string>([value]);
+  const collapsed = collapseWhitespace(value);
+  forms.add(collapsed);
+  forms.add(collapsed.trim());
+  forms.add(JSON.stringify(value).slice(1, -1));
   const base64 = Buffer.from(value, 'utf8').toString('base64');
   forms.add(base64);
   forms.add(base64.replace(/=+$/, ''));
   forms.add(Buffer.from(value, 'utf8').toString('base64url'));
-  forms.add(encodeURIComponent(value));
-  forms.add(formEncode(value));
+  for (const source of [value, collapsed, base64]) for (const form of deriveUrlEncodedForms(source)) forms.add(form);
   return [...forms].filter((form) => form.length >= MIN_REDACTED_LENGTH);
 }
 
-/** The Basic credentials forms of `id:secret`: plain, and with both parts form-encoded first. */
+/**
+ * The Basic credentials forms of `id:secret`: `base64(id:secret)`, and with both parts
+ * form-encoded first (RFC 6749 2.3.1); each also without padding and URL-encoded, as it appears
+ * in `Basic%20<base64>`.
+ */
 export function deriveBasicCredentials(id: string, secret: string): string[] {
   const plain = Buffer.from(`${id}:${secret}`, 'utf8').toString('base64');
   const encoded = Buffer.from(`${formEncode(id)}:${formEncode(secret)}`, 'utf8').toString('base64');
-  return [...new Set([plain, encoded])];
+  const forms = new Set<string>();
+  for (const credentials of [plain, encoded]) {
+    forms.add(credentials);
+    forms.add(credentials.replace(/=+$/, ''));
+    for (const form of deriveUrlEncodedForms(credentials)) forms.add(form);
+  }
+  return [...forms];
 }
 
 /** Collects secret values and removes them from text. */
@@ -49,6 +95,8 @@ export class Redactor {
   private readonly values = new Set<string>();
   private readonly extra = new Set<string>();
   private pattern: RegExp | undefined;
+  /** Every form redacted, longest first (built with the pattern). */
+  private forms: string[] = [];
   private dirty = false;
 
   /**
@@ -69,7 +117,7 @@ export class Redactor {
 
   /**
    * Adds an exact derived value (e.g. the credentials part of an `Authorization` header), redacted
-   * as it is, without further derived forms.
+   * as it is and in its URL-encoded forms (`Basic%20<base64>`), without further derived forms.
    */
   addDerived(value: string | undefined): void {
     if (!value || value.length < MIN_REDACTED_LENGTH || this.extra.has(value)) return;
@@ -89,9 +137,32 @@ export class Redactor {
     return text.replace(pattern, REDACTED);
   }
 
+  /**
+   * Replaces a partial secret at the end of `text` by `***`: a start of a secret value or derived
+   * form, at least {@link MIN_REDACTED_LENGTH} characters long, that `text` ends with, as when a
+   * text was cut in the middle of a secret. Call it after {@link redact}, on the cut text.
+   */
+  redactPartialTail(text: string): string {
+    this.compile();
+    let longest = 0;
+    for (const form of this.forms) {
+      for (let length = Math.min(form.length - 1, text.length); length >= Math.max(MIN_REDACTED_LENGTH, longest + 1); length -= 1) {
+        if (text.endsWith(form.slice(0, length))) {
+          longest = length;
+          break;
+        }
+      }
+    }
+    return longest === 0 ? text : `${text.slice(0, text.length - longest)}${REDACTED}`;
+  }
+
   private compile(): RegExp | undefined {
     if (!this.dirty) return this.pattern;
-    const forms = new Set<string>(this.extra);
+    const forms = new Set<string>();
+    for (const value of this.extra) {
+      forms.add(value);
+      for (const form of deriveUrlEncodedForms(value)) forms.add(form);
+    }
     const values = [...this.values];
     for (const value of values) for (const form of deriveSecretForms(value)) forms.add(form);
     for (const id of values) {
@@ -100,8 +171,8 @@ export class Redactor {
       }
     }
     // Longest first, so a value that contains another is replaced whole.
-    const sorted = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    this.pattern = sorted.length === 0 ? undefined : new RegExp(sorted.join('|'), 'g');
+    this.forms = [...forms].filter((form) => form.length >= MIN_REDACTED_LENGTH).sort((a, b) => b.length - a.length);
+    this.pattern = this.forms.length === 0 ? undefined : new RegExp(this.forms.map(escapeRegExp).join('|'), 'g');
     this.dirty = false;
     return this.pattern;
   }

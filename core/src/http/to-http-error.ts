@@ -1,10 +1,11 @@
 /**
  * Turns whatever a request raised into an {@link HttpError} whose message is one sentence: the
- * method, the redacted URL, the status or the network failure, and a short, redacted summary of
- * the provider's error body. Nothing of got's options, headers or bodies is kept on the error.
+ * method, the redacted URL, the status or the network failure, and a short summary of the
+ * provider's error body, redacted before it is shortened. Nothing of got's options, headers or bodies is kept on the error.
  */
 import { ConnectorsError, HttpError } from '../errors.js';
 import type { Redactor } from './redact.js';
+import { shortenRedacted } from './shorten-redacted.js';
 
 /** The longest provider text quoted in an error message. */
 export const MAX_ERROR_SUMMARY_LENGTH = 200;
@@ -19,8 +20,9 @@ function pickText(value: unknown): string | undefined {
 }
 
 /**
- * A short text from a provider's error body: JSON `error` and `error_description`, `message`,
- * `detail` or `title`; a short plain-text body as it is; nothing for HTML or long bodies.
+ * The provider's text in an error body: JSON `error` and `error_description`, `message`, `detail`
+ * or `title`; a short plain-text body as it is; nothing for HTML or long bodies. Not yet redacted
+ * nor shortened: pass it through {@link shortenRedacted}.
  */
 export function summarizeErrorBody(body: string | undefined): string | undefined {
   if (!body) return undefined;
@@ -41,9 +43,7 @@ export function summarizeErrorBody(body: string | undefined): string | undefined
   } catch {
     if (!text.startsWith('<') && text.length <= MAX_ERROR_SUMMARY_LENGTH) summary = text;
   }
-  if (!summary) return undefined;
-  const oneLine = summary.replace(/\s+/g, ' ');
-  return oneLine.length > MAX_ERROR_SUMMARY_LENGTH ? `${oneLine.slice(0, MAX_ERROR_SUMMARY_LENGTH - 3)}...` : oneLine;
+  return summary;
 }
 
 /** What a failed request is known by. */
@@ -73,7 +73,8 @@ export function createStatusError(
   const redact = (text: string): string => (redactor ? redactor.redact(text) : text);
   const url = redact(request.url);
   const summary = summarizeErrorBody(body);
-  const detail = summary ? `: ${stripPeriod(redact(summary))}` : '';
+  const shortened = summary === undefined ? '' : stripPeriod(shortenRedacted(summary, redactor, { maxLength: MAX_ERROR_SUMMARY_LENGTH }));
+  const detail = shortened ? `: ${shortened}` : '';
   return new HttpError(
     `${request.method} ${url} failed with status ${status}${retriesText(request.retries)}${detail}.`,
     { status, method: request.method, url },
@@ -98,7 +99,7 @@ export function toHttpError(error: unknown, request: FailedRequest, redactor?: R
   const url = redact(request.url);
   const code = (error as { code?: string } | undefined)?.code;
   const raw = error instanceof Error ? error.message : String(error);
-  const reason = stripPeriod(redact(raw).replace(/\s+/g, ' ')).slice(0, MAX_ERROR_SUMMARY_LENGTH);
+  const reason = stripPeriod(shortenRedacted(raw, redactor, { maxLength: MAX_ERROR_SUMMARY_LENGTH }));
   return new HttpError(`${request.method} ${url} failed${retriesText(request.retries)}: ${reason || code || 'unknown error'}.`, {
     code: 'ERR_HTTP',
     status: response?.statusCode,
