@@ -19,6 +19,7 @@ import {
   type RequestAuth,
   type RequestState,
 } from './hooks.js';
+import { createCrossOriginRedirectHook } from './cross-origin-redirect.js';
 import type { Redactor } from './redact.js';
 import { DEFAULT_RETRY_LIMIT, resolveRetryPolicy } from './retry.js';
 import { createStatusError, toHttpError } from './to-http-error.js';
@@ -119,6 +120,7 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
     hooks: {
       beforeRequest: [createBeforeRequestHook(deps)],
       afterResponse: [createAfterResponseHook(deps)],
+      beforeRedirect: [createCrossOriginRedirectHook(options.redactor)],
       beforeError: [createBeforeErrorHook(deps)],
     },
   };
@@ -135,6 +137,7 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
       const body = buildBody(request, headers);
       const policy = resolveRetryPolicy({ ...options.retry, ...request.retry });
       const state: RequestState = { method, url: url.href, origin: url.origin, policy, retries: 0, renewed: false };
+      if (request.sessionTemplates) state.sessionTemplates = request.sessionTemplates;
       const started = Date.now();
       let response: Response<string>;
       try {

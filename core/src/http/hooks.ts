@@ -12,6 +12,7 @@ import type { Logger, OutgoingRequest, Session } from '../plugin-api.js';
 import type { Redactor } from './redact.js';
 import { computeRetryDelay, isRetryableErrorCode, isRetryableStatus, parseRetryAfter, type ResolvedRetryPolicy } from './retry.js';
 import { toHttpError } from './to-http-error.js';
+import { HttpError } from '../errors.js';
 
 /**
  * The auth of one connection as the HTTP client sees it: the session manager's current session,
@@ -22,6 +23,17 @@ export interface RequestAuth {
   renewAfterUnauthorized(failed: Session): Promise<Session>;
   apply(request: OutgoingRequest, session: Session): Promise<void> | void;
 }
+
+/**
+ * Headers and query parameters templated from session values (`{{ secrets.* }}`, `{{ auth.* }}`),
+ * rendered again before every attempt with the session it goes out with, so the retry after a
+ * renewal carries the new values. Called with `undefined` when the client has no auth: the values
+ * the request was built with.
+ */
+export type SessionTemplates = (session: Session | undefined) => {
+  headers: Record<string, string>;
+  searchParams: Array<[string, string]>;
+};
 
 /** The key of {@link RequestState} in got's `context`. */
 export const REQUEST_STATE = 'connectorsRequest';
@@ -51,6 +63,7 @@ export interface RequestState {
   renewed: boolean;
   session?: Session;
   applied?: AppliedSnapshot;
+  sessionTemplates?: SessionTemplates;
 }
 
 /** What the hooks need from the client. */
@@ -95,8 +108,11 @@ function undoPreviousApply(options: NormalizedOptions, state: RequestState): str
   return url === previous.url ? previous.baseUrl : url;
 }
 
-/** Builds the {@link OutgoingRequest}, lets the scheme change it, and copies its changes back. */
-async function applyAuth(options: NormalizedOptions, state: RequestState, auth: RequestAuth): Promise<void> {
+/**
+ * Builds the {@link OutgoingRequest}, adds the session templates, lets the scheme change it, and
+ * copies the changes back. Without `auth` only the templates are applied.
+ */
+async function applyAuth(options: NormalizedOptions, state: RequestState, auth: RequestAuth | undefined): Promise<void> {
   const baseUrl = undoPreviousApply(options, state);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers)) {
@@ -107,8 +123,13 @@ async function applyAuth(options: NormalizedOptions, state: RequestState, auth: 
   const request: OutgoingRequest = { method: state.method, url: new URL(baseUrl), headers: { ...headers } };
   if (body !== undefined) request.body = body;
 
-  state.session ??= await auth.getSession();
-  await auth.apply(request, state.session);
+  if (auth) state.session ??= await auth.getSession();
+  if (state.sessionTemplates) {
+    const rendered = state.sessionTemplates(state.session);
+    for (const [name, value] of Object.entries(rendered.headers)) request.headers[name.toLowerCase()] = value;
+    for (const [name, value] of rendered.searchParams) request.url.searchParams.append(name, value);
+  }
+  if (auth && state.session) await auth.apply(request, state.session);
 
   const snapshot: AppliedSnapshot = { url: request.url.href, baseUrl, headers: new Map() };
   if (request.url.href !== (options.url as URL).href) options.url = new URL(request.url.href);
@@ -138,7 +159,7 @@ async function applyAuth(options: NormalizedOptions, state: RequestState, auth: 
 export function createBeforeRequestHook(deps: HookDependencies): BeforeRequestHook {
   return async (options) => {
     const state = getRequestState(options);
-    if (state && deps.auth && (options.url as URL).origin === state.origin) {
+    if (state && (deps.auth || state.sessionTemplates) && (options.url as URL).origin === state.origin) {
       await applyAuth(options, state, deps.auth);
     }
     rememberAuthorization(headerText(options.headers.authorization), deps.redactor);
@@ -155,6 +176,13 @@ export function createAfterResponseHook(deps: HookDependencies): AfterResponseHo
     state.session = await deps.auth.renewAfterUnauthorized(state.session);
     return retryWithMergedOptions({});
   };
+}
+
+/** got's "Redirected 10 times. Aborting." in our words. */
+function tooManyRedirects(method: string, url: string, limit: number | undefined, deps: HookDependencies): HttpError {
+  const where = redactText(deps, url);
+  const after = limit === undefined ? '' : ` (more than ${limit})`;
+  return new HttpError(`${method} ${where} failed: too many redirects${after}.`, { code: 'ERR_TOO_MANY_REDIRECTS', method, url: where });
 }
 
 function redactText(deps: HookDependencies, text: string): string {
@@ -194,6 +222,7 @@ export function createBeforeErrorHook(deps: HookDependencies): BeforeErrorHook {
     const state = getRequestState(error.options);
     const method = state?.method ?? String(error.options?.method ?? 'GET');
     const url = state?.url ?? String(error.options?.url ?? '');
+    if (error.name === 'MaxRedirectsError') return tooManyRedirects(method, url, error.options?.maxRedirects, deps);
     return toHttpError(error, { method, url, retries: state?.retries }, deps.redactor);
   };
 }
