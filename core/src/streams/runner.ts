@@ -11,13 +11,15 @@ import {
 } from './incremental.js';
 import { createPaginator, type PageToken } from './pagination/index.js';
 import { compilePath, extractRecordsWith } from './records.js';
-import { compileStreamRequest, streamOrigin, type IncrementalParam } from './stream-request.js';
+import { compileStreamRequest, streamOrigin, type IncrementalParam, type SessionValues } from './stream-request.js';
 
 /** The template values a stream renders with besides `state` and `page`. */
 export interface StreamTemplateValues {
   config?: Record<string, unknown>;
   secrets?: Record<string, string>;
   auth?: Record<string, unknown>;
+  /** `secrets` and `auth` for a session, for headers and params rendered again on every attempt (after a renewal). */
+  forSession?: SessionValues;
 }
 
 /** What {@link readStream} needs. */
@@ -120,7 +122,7 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
   let complete = true;
   while (token !== undefined) {
     signal?.throwIfAborted();
-    const request = requests.build({ ...base, page: token.page }, token, incrementalParam);
+    const request = requests.build({ ...base, page: token.page }, token, incrementalParam, options.templateValues.forSession);
     const response = await send(http, request, name);
     const body = parseBody(response, name);
     let records = extractRecordsWith(body, getRecords, { ...where, url: describeUrl(response.url) });
