@@ -22,6 +22,7 @@ import {
 import { createCrossOriginRedirectHook } from './cross-origin-redirect.js';
 import type { Redactor } from './redact.js';
 import { DEFAULT_RETRY_LIMIT, resolveRetryPolicy } from './retry.js';
+import { DEFAULT_TIMEOUT_SECONDS, resolveTimeouts, type ResolvedTimeouts } from './timeouts.js';
 import { createStatusError, toHttpError } from './to-http-error.js';
 import type { RuntimeHttpRequestOptions } from './types.js';
 import { HttpError } from '../errors.js';
@@ -38,12 +39,18 @@ export interface HttpTimeouts {
   connect?: number;
   /** From the request sent until the response headers arrive; default 60 s. */
   response?: number;
+  /** The longest silence on the connection while the body arrives (and before); default 60 s. */
+  idle?: number;
   /** The whole request, retries excluded; no default. */
   request?: number;
 }
 
 /** Defaults of {@link HttpTimeouts}. */
-export const DEFAULT_TIMEOUTS: Required<Pick<HttpTimeouts, 'connect' | 'response'>> = { connect: 10_000, response: 60_000 };
+export const DEFAULT_TIMEOUTS: Required<Pick<HttpTimeouts, 'connect' | 'response' | 'idle'>> = {
+  connect: 10_000,
+  response: DEFAULT_TIMEOUT_SECONDS * 1000,
+  idle: DEFAULT_TIMEOUT_SECONDS * 1000,
+};
 
 export interface RuntimeHttpClientOptions {
   /** Secrets to remove from error messages and log lines; `Authorization` values are added to it. */
@@ -113,9 +120,17 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
     now: options.now,
   };
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeout };
+  const defaultTimeouts: ResolvedTimeouts = { responseMs: timeouts.response, idleMs: timeouts.idle };
+  const gotTimeouts = (resolved: ResolvedTimeouts) => ({
+    connect: timeouts.connect,
+    secureConnect: timeouts.connect,
+    response: resolved.responseMs,
+    socket: resolved.idleMs,
+    request: timeouts.request,
+  });
   const extendOptions: OptionsInit = {
     headers: { 'user-agent': options.userAgent ?? USER_AGENT },
-    timeout: { connect: timeouts.connect, secureConnect: timeouts.connect, response: timeouts.response, request: timeouts.request },
+    timeout: gotTimeouts(defaultTimeouts),
     retry: { limit: DEFAULT_RETRY_LIMIT, calculateDelay: createCalculateDelay(deps) },
     hooks: {
       beforeRequest: [createBeforeRequestHook(deps)],
@@ -138,6 +153,8 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
       const policy = resolveRetryPolicy({ ...options.retry, ...request.retry });
       const state: RequestState = { method, url: url.href, origin: url.origin, policy, retries: 0, renewed: false };
       if (request.sessionTemplates) state.sessionTemplates = request.sessionTemplates;
+      const requestTimeouts = resolveTimeouts(request.timeout, defaultTimeouts);
+      state.timeouts = requestTimeouts;
       const started = Date.now();
       let response: Response<string>;
       try {
@@ -148,6 +165,7 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
           throwHttpErrors: false,
           responseType: 'text',
           retry: { limit: policy.limit },
+          timeout: gotTimeouts(requestTimeouts),
           context: { [REQUEST_STATE]: state },
         })) as Response<string>;
       } catch (error) {

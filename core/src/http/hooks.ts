@@ -11,6 +11,7 @@ import type { AfterResponseHook, BeforeErrorHook, BeforeRequestHook, NormalizedO
 import type { Logger, OutgoingRequest, Session } from '../plugin-api.js';
 import type { Redactor } from './redact.js';
 import { computeRetryDelay, isRetryableErrorCode, isRetryableStatus, parseRetryAfter, type ResolvedRetryPolicy } from './retry.js';
+import { describeTimeout, type ResolvedTimeouts } from './timeouts.js';
 import { toHttpError } from './to-http-error.js';
 import { HttpError } from '../errors.js';
 
@@ -64,6 +65,8 @@ export interface RequestState {
   session?: Session;
   applied?: AppliedSnapshot;
   sessionTemplates?: SessionTemplates;
+  /** The request's response and idle timeouts, for the message when one runs out. */
+  timeouts?: ResolvedTimeouts;
 }
 
 /** What the hooks need from the client. */
@@ -178,6 +181,13 @@ export function createAfterResponseHook(deps: HookDependencies): AfterResponseHo
   };
 }
 
+/** A response or idle timeout that ran out, naming it. */
+function timeoutError(method: string, url: string, retries: number | undefined, what: string, deps: HookDependencies): HttpError {
+  const where = redactText(deps, url);
+  const after = retries ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
+  return new HttpError(`${method} ${where} failed${after}: ${what}.`, { code: 'ETIMEDOUT', method, url: where });
+}
+
 /** got's "Redirected 10 times. Aborting." in our words. */
 function tooManyRedirects(method: string, url: string, limit: number | undefined, deps: HookDependencies): HttpError {
   const where = redactText(deps, url);
@@ -195,7 +205,9 @@ export function createCalculateDelay(deps: HookDependencies): (retry: RetryObjec
     if (error.name === 'RetryError') return 1;
     const state = getRequestState(error.options);
     if (!state || attemptCount > state.policy.limit) return 0;
-    const status = error.response?.statusCode;
+    // A bad status is judged by its status; a failure after the headers (a timeout or a reset
+    // mid-body) also has a response, but it is a network error (DESIGN section 8).
+    const status = error.name === 'HTTPError' ? error.response?.statusCode : undefined;
     const retryable = status !== undefined ? isRetryableStatus(status) : isRetryableErrorCode(error.code);
     if (!retryable) return 0;
     const retryAfter = status !== undefined ? parseRetryAfter(error.response?.headers['retry-after'], deps.now?.()) : undefined;
@@ -223,6 +235,8 @@ export function createBeforeErrorHook(deps: HookDependencies): BeforeErrorHook {
     const method = state?.method ?? String(error.options?.method ?? 'GET');
     const url = state?.url ?? String(error.options?.url ?? '');
     if (error.name === 'MaxRedirectsError') return tooManyRedirects(method, url, error.options?.maxRedirects, deps);
+    const timedOut = error.name === 'TimeoutError' && state?.timeouts ? describeTimeout((error as { event?: string }).event, state.timeouts) : undefined;
+    if (timedOut) return timeoutError(method, url, state?.retries, timedOut, deps);
     return toHttpError(error, { method, url, retries: state?.retries }, deps.redactor);
   };
 }

@@ -1,4 +1,4 @@
-import type { RetryPolicy } from '../manifest/types.js';
+import type { RetryPolicy, TimeoutSetting } from '../manifest/types.js';
 import type { HttpRequestOptions } from '../plugin-api.js';
 import type { SessionTemplates } from './hooks.js';
 
@@ -8,6 +8,8 @@ import type { SessionTemplates } from './hooks.js';
  */
 export interface RuntimeHttpRequestOptions extends HttpRequestOptions {
   retry?: RetryPolicy;
+  /** The stream's (else the manifest's) `timeout`, in seconds. */
+  timeout?: TimeoutSetting;
   /** The stream's headers and query parameters templated from session values, rendered per attempt. */
   sessionTemplates?: SessionTemplates;
 }

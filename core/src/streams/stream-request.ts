@@ -104,6 +104,7 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
     Object.keys(sessionParamValues).length + Object.keys(sessionManifestHeaderValues).length + Object.keys(sessionStreamHeaderValues).length > 0;
   const body = method === 'POST' && stream.body !== undefined ? compileTemplateTree(stream.body, at('body')) : undefined;
   const retry = stream.retry ?? manifest.retry;
+  const timeout = stream.timeout ?? manifest.timeout;
   const placesPageValues = readsNamespace(stream.params, 'page') || (body !== undefined && readsNamespace(stream.body, 'page'));
 
   const cache = new Map<CompiledTree, unknown>();
@@ -153,6 +154,7 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
       }
       if (body !== undefined) request.json = render(body, context);
       if (retry !== undefined) request.retry = retry;
+      if (timeout !== undefined) request.timeout = timeout;
       return request;
     },
   };
