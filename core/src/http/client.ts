@@ -166,9 +166,12 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
           responseType: 'text',
           retry: { limit: policy.limit },
           timeout: gotTimeouts(requestTimeouts),
+          ...(request.signal ? { signal: request.signal } : {}),
           context: { [REQUEST_STATE]: state },
         })) as Response<string>;
       } catch (error) {
+        // Interrupted: the caller's abort reason, not a failed request.
+        if (request.signal?.aborted) throw request.signal.reason ?? error;
         const failure = toHttpError(error, { method, url: url.href, retries: state.retries }, options.redactor);
         options.logger?.debug(`${method} ${redact(url.href)} failed in ${Date.now() - started} ms: ${failure.message}`);
         throw failure;

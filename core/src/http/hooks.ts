@@ -230,7 +230,7 @@ export function createCalculateDelay(deps: HookDependencies): (retry: RetryObjec
  */
 export function createBeforeErrorHook(deps: HookDependencies): BeforeErrorHook {
   return (error: RequestError) => {
-    if (error.name === 'HTTPError') return error;
+    if (error.name === 'HTTPError' || error.name === 'AbortError') return error;
     const state = getRequestState(error.options);
     const method = state?.method ?? String(error.options?.method ?? 'GET');
     const url = state?.url ?? String(error.options?.url ?? '');

@@ -10,6 +10,8 @@ export interface RuntimeHttpRequestOptions extends HttpRequestOptions {
   retry?: RetryPolicy;
   /** The stream's (else the manifest's) `timeout`, in seconds. */
   timeout?: TimeoutSetting;
+  /** Aborts the request in flight (and its retries): the first Ctrl-C of a run. */
+  signal?: AbortSignal;
   /** The stream's headers and query parameters templated from session values, rendered per attempt. */
   sessionTemplates?: SessionTemplates;
 }

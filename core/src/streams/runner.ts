@@ -123,6 +123,7 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
   while (token !== undefined) {
     signal?.throwIfAborted();
     const request = requests.build({ ...base, page: token.page }, token, incrementalParam, options.templateValues.forSession);
+    if (signal !== undefined) request.signal = signal;
     const response = await send(http, request, name);
     const body = parseBody(response, name);
     let records = extractRecordsWith(body, getRecords, { ...where, url: describeUrl(response.url) });
@@ -171,6 +172,7 @@ function parseBody(response: HttpResponse, stream: string): unknown {
 
 /** Names the stream in an error from the HTTP client; other errors get a message without the query. */
 function prefixError(error: unknown, stream: string, request: { method?: string | undefined; url: string | URL }): Error {
+  if (error instanceof Error && error.name === 'AbortError') return error; // Ctrl-C, not a failure
   if (error instanceof HttpError) {
     return new HttpError(`Stream "${stream}": ${error.message}`, {
       code: error.code,
