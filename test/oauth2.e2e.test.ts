@@ -133,6 +133,9 @@ describe('client_credentials', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^Error: .*invalid_client/);
+    // The hint of the grant: the client's credentials, never a refresh token or `auth login`.
+    expect(result.stderr).toContain('Check the auth block\'s token_url and the client credentials');
+    expect(result.stderr).not.toMatch(/refresh token|auth login/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(server.state.resourceRequests).toBe(0);
     expectNoLeaks([result], [wrong, server.clientSecret]);
