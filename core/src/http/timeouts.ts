@@ -3,6 +3,10 @@
  * headers arrive and an idle timeout on the connection while the body arrives, 60 s each unless
  * the manifest's `timeout` (top level, or per stream) says otherwise. A request that times out is
  * a network error (`ETIMEDOUT`) and is retried; the last failure says which timeout it was.
+ *
+ * The idle timeout is got's `socket` timeout (no byte either way for that long). It runs from the
+ * start, so an idle timeout shorter than the response timeout also bounds the wait for headers.
+ * A server that drips a byte now and then, faster than the idle timeout, is not cut off.
  */
 import type { TimeoutSetting } from '../manifest/types.js';
 
