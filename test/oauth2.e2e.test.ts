@@ -100,6 +100,30 @@ describe('client_credentials', () => {
     expectNoLeaks([after], knownSecrets(server, [first]));
   });
 
+  it('apply: false with an Authorization header templated from the session: a 401 renews once, the retry carries the new token', async () => {
+    const server = (oidc = await startOidc());
+    const yaml = oauth2Manifest('oidc_tpl', { grant_type: 'client_credentials', token_url: server.tokenUrl })
+      .replace('  scheme: oauth2\n', '  scheme: oauth2\n  apply: false\n')
+      .replace('check: {path: /me}', 'headers:\n  Authorization: "Bearer {{ secrets.oauth_access_token }}"\ncheck: {path: /me}');
+    const file = writeManifest(home, 'oidc_tpl', yaml);
+    const env = clientEnv(server, 'oidc_tpl');
+    const config = ['--config', `base_url=${server.resourceUrl}`];
+
+    expect((await runCli(['check', file, ...config], { env })).code).toBe(0);
+    const [first] = server.state.acceptedTokens;
+    await server.revokeAccessToken(first!.replace(/^Bearer /, ''));
+
+    const run = await runCli(['run', file, ...config], { env });
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.code).toBe(0);
+    expect(parseLines(run.stdout).filter((line) => line.type === 'RECORD')).toHaveLength(2);
+    expect(server.state.tokenRequests).toBe(2);
+    expect(server.state.unauthorized).toBe(1);
+    expect(server.state.acceptedTokens).toHaveLength(2);
+    expect(server.state.acceptedTokens[1]).not.toBe(first);
+    expectNoLeaks([run], knownSecrets(server, [first!]));
+  });
+
   it('a wrong client secret fails with the provider error, exit 1, and no leak', async () => {
     const server = (oidc = await startOidc());
     const file = writeManifest(home, 'oidc_bad', oauth2Manifest('oidc_bad', { grant_type: 'client_credentials', token_url: server.tokenUrl }));
@@ -109,6 +133,9 @@ describe('client_credentials', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^Error: .*invalid_client/);
+    // The hint of the grant: the client's credentials, never a refresh token or `auth login`.
+    expect(result.stderr).toContain('Check the auth block\'s token_url and the client credentials');
+    expect(result.stderr).not.toMatch(/refresh token|auth login/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(server.state.resourceRequests).toBe(0);
     expectNoLeaks([result], [wrong, server.clientSecret]);

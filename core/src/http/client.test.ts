@@ -363,7 +363,7 @@ describe('createRuntimeHttpClient: network errors and timeouts (loopback server)
       async (base) => {
         const { client, delays } = fastClient({ timeout: { response: 50 }, retry: { limit: 1 } });
         await expect(client.request({ url: `${base}/slow` })).rejects.toThrow(
-          `GET ${base}/slow failed after 1 retry: Timeout awaiting 'response' for 50ms.`,
+          `GET ${base}/slow failed after 1 retry: no response within 50 ms (timeout.response).`,
         );
         expect(delays).toEqual([500]);
       },

@@ -19,8 +19,10 @@ import {
   type RequestAuth,
   type RequestState,
 } from './hooks.js';
+import { createCrossOriginRedirectHook } from './cross-origin-redirect.js';
 import type { Redactor } from './redact.js';
 import { DEFAULT_RETRY_LIMIT, resolveRetryPolicy } from './retry.js';
+import { DEFAULT_TIMEOUT_SECONDS, resolveTimeouts, type ResolvedTimeouts } from './timeouts.js';
 import { createStatusError, toHttpError } from './to-http-error.js';
 import type { RuntimeHttpRequestOptions } from './types.js';
 import { HttpError } from '../errors.js';
@@ -37,12 +39,18 @@ export interface HttpTimeouts {
   connect?: number;
   /** From the request sent until the response headers arrive; default 60 s. */
   response?: number;
+  /** The longest silence on the connection while the body arrives (and before); default 60 s. */
+  idle?: number;
   /** The whole request, retries excluded; no default. */
   request?: number;
 }
 
 /** Defaults of {@link HttpTimeouts}. */
-export const DEFAULT_TIMEOUTS: Required<Pick<HttpTimeouts, 'connect' | 'response'>> = { connect: 10_000, response: 60_000 };
+export const DEFAULT_TIMEOUTS: Required<Pick<HttpTimeouts, 'connect' | 'response' | 'idle'>> = {
+  connect: 10_000,
+  response: DEFAULT_TIMEOUT_SECONDS * 1000,
+  idle: DEFAULT_TIMEOUT_SECONDS * 1000,
+};
 
 export interface RuntimeHttpClientOptions {
   /** Secrets to remove from error messages and log lines; `Authorization` values are added to it. */
@@ -112,13 +120,22 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
     now: options.now,
   };
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeout };
+  const defaultTimeouts: ResolvedTimeouts = { responseMs: timeouts.response, idleMs: timeouts.idle };
+  const gotTimeouts = (resolved: ResolvedTimeouts) => ({
+    connect: timeouts.connect,
+    secureConnect: timeouts.connect,
+    response: resolved.responseMs,
+    socket: resolved.idleMs,
+    request: timeouts.request,
+  });
   const extendOptions: OptionsInit = {
     headers: { 'user-agent': options.userAgent ?? USER_AGENT },
-    timeout: { connect: timeouts.connect, secureConnect: timeouts.connect, response: timeouts.response, request: timeouts.request },
+    timeout: gotTimeouts(defaultTimeouts),
     retry: { limit: DEFAULT_RETRY_LIMIT, calculateDelay: createCalculateDelay(deps) },
     hooks: {
       beforeRequest: [createBeforeRequestHook(deps)],
       afterResponse: [createAfterResponseHook(deps)],
+      beforeRedirect: [createCrossOriginRedirectHook(options.redactor)],
       beforeError: [createBeforeErrorHook(deps)],
     },
   };
@@ -135,6 +152,9 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
       const body = buildBody(request, headers);
       const policy = resolveRetryPolicy({ ...options.retry, ...request.retry });
       const state: RequestState = { method, url: url.href, origin: url.origin, policy, retries: 0, renewed: false };
+      if (request.sessionTemplates) state.sessionTemplates = request.sessionTemplates;
+      const requestTimeouts = resolveTimeouts(request.timeout, defaultTimeouts);
+      state.timeouts = requestTimeouts;
       const started = Date.now();
       let response: Response<string>;
       try {
@@ -145,9 +165,13 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
           throwHttpErrors: false,
           responseType: 'text',
           retry: { limit: policy.limit },
+          timeout: gotTimeouts(requestTimeouts),
+          ...(request.signal ? { signal: request.signal } : {}),
           context: { [REQUEST_STATE]: state },
         })) as Response<string>;
       } catch (error) {
+        // Interrupted: the caller's abort reason, not a failed request.
+        if (request.signal?.aborted) throw request.signal.reason ?? error;
         const failure = toHttpError(error, { method, url: url.href, retries: state.retries }, options.redactor);
         options.logger?.debug(`${method} ${redact(url.href)} failed in ${Date.now() - started} ms: ${failure.message}`);
         throw failure;

@@ -11,7 +11,9 @@ import type { AfterResponseHook, BeforeErrorHook, BeforeRequestHook, NormalizedO
 import type { Logger, OutgoingRequest, Session } from '../plugin-api.js';
 import type { Redactor } from './redact.js';
 import { computeRetryDelay, isRetryableErrorCode, isRetryableStatus, parseRetryAfter, type ResolvedRetryPolicy } from './retry.js';
+import { describeTimeout, type ResolvedTimeouts } from './timeouts.js';
 import { toHttpError } from './to-http-error.js';
+import { HttpError } from '../errors.js';
 
 /**
  * The auth of one connection as the HTTP client sees it: the session manager's current session,
@@ -22,6 +24,17 @@ export interface RequestAuth {
   renewAfterUnauthorized(failed: Session): Promise<Session>;
   apply(request: OutgoingRequest, session: Session): Promise<void> | void;
 }
+
+/**
+ * Headers and query parameters templated from session values (`{{ secrets.* }}`, `{{ auth.* }}`),
+ * rendered again before every attempt with the session it goes out with, so the retry after a
+ * renewal carries the new values. Called with `undefined` when the client has no auth: the values
+ * the request was built with.
+ */
+export type SessionTemplates = (session: Session | undefined) => {
+  headers: Record<string, string>;
+  searchParams: Array<[string, string]>;
+};
 
 /** The key of {@link RequestState} in got's `context`. */
 export const REQUEST_STATE = 'connectorsRequest';
@@ -51,6 +64,9 @@ export interface RequestState {
   renewed: boolean;
   session?: Session;
   applied?: AppliedSnapshot;
+  sessionTemplates?: SessionTemplates;
+  /** The request's response and idle timeouts, for the message when one runs out. */
+  timeouts?: ResolvedTimeouts;
 }
 
 /** What the hooks need from the client. */
@@ -95,8 +111,11 @@ function undoPreviousApply(options: NormalizedOptions, state: RequestState): str
   return url === previous.url ? previous.baseUrl : url;
 }
 
-/** Builds the {@link OutgoingRequest}, lets the scheme change it, and copies its changes back. */
-async function applyAuth(options: NormalizedOptions, state: RequestState, auth: RequestAuth): Promise<void> {
+/**
+ * Builds the {@link OutgoingRequest}, adds the session templates, lets the scheme change it, and
+ * copies the changes back. Without `auth` only the templates are applied.
+ */
+async function applyAuth(options: NormalizedOptions, state: RequestState, auth: RequestAuth | undefined): Promise<void> {
   const baseUrl = undoPreviousApply(options, state);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(options.headers)) {
@@ -107,8 +126,13 @@ async function applyAuth(options: NormalizedOptions, state: RequestState, auth: 
   const request: OutgoingRequest = { method: state.method, url: new URL(baseUrl), headers: { ...headers } };
   if (body !== undefined) request.body = body;
 
-  state.session ??= await auth.getSession();
-  await auth.apply(request, state.session);
+  if (auth) state.session ??= await auth.getSession();
+  if (state.sessionTemplates) {
+    const rendered = state.sessionTemplates(state.session);
+    for (const [name, value] of Object.entries(rendered.headers)) request.headers[name.toLowerCase()] = value;
+    for (const [name, value] of rendered.searchParams) request.url.searchParams.append(name, value);
+  }
+  if (auth && state.session) await auth.apply(request, state.session);
 
   const snapshot: AppliedSnapshot = { url: request.url.href, baseUrl, headers: new Map() };
   if (request.url.href !== (options.url as URL).href) options.url = new URL(request.url.href);
@@ -138,7 +162,7 @@ async function applyAuth(options: NormalizedOptions, state: RequestState, auth: 
 export function createBeforeRequestHook(deps: HookDependencies): BeforeRequestHook {
   return async (options) => {
     const state = getRequestState(options);
-    if (state && deps.auth && (options.url as URL).origin === state.origin) {
+    if (state && (deps.auth || state.sessionTemplates) && (options.url as URL).origin === state.origin) {
       await applyAuth(options, state, deps.auth);
     }
     rememberAuthorization(headerText(options.headers.authorization), deps.redactor);
@@ -157,6 +181,20 @@ export function createAfterResponseHook(deps: HookDependencies): AfterResponseHo
   };
 }
 
+/** A response or idle timeout that ran out, naming it. */
+function timeoutError(method: string, url: string, retries: number | undefined, what: string, deps: HookDependencies): HttpError {
+  const where = redactText(deps, url);
+  const after = retries ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
+  return new HttpError(`${method} ${where} failed${after}: ${what}.`, { code: 'ETIMEDOUT', method, url: where });
+}
+
+/** got's "Redirected 10 times. Aborting." in our words. */
+function tooManyRedirects(method: string, url: string, limit: number | undefined, deps: HookDependencies): HttpError {
+  const where = redactText(deps, url);
+  const after = limit === undefined ? '' : ` (more than ${limit})`;
+  return new HttpError(`${method} ${where} failed: too many redirects${after}.`, { code: 'ERR_TOO_MANY_REDIRECTS', method, url: where });
+}
+
 function redactText(deps: HookDependencies, text: string): string {
   return deps.redactor ? deps.redactor.redact(text) : text;
 }
@@ -167,7 +205,9 @@ export function createCalculateDelay(deps: HookDependencies): (retry: RetryObjec
     if (error.name === 'RetryError') return 1;
     const state = getRequestState(error.options);
     if (!state || attemptCount > state.policy.limit) return 0;
-    const status = error.response?.statusCode;
+    // A bad status is judged by its status; a failure after the headers (a timeout or a reset
+    // mid-body) also has a response, but it is a network error (DESIGN section 8).
+    const status = error.name === 'HTTPError' ? error.response?.statusCode : undefined;
     const retryable = status !== undefined ? isRetryableStatus(status) : isRetryableErrorCode(error.code);
     if (!retryable) return 0;
     const retryAfter = status !== undefined ? parseRetryAfter(error.response?.headers['retry-after'], deps.now?.()) : undefined;
@@ -190,10 +230,13 @@ export function createCalculateDelay(deps: HookDependencies): (retry: RetryObjec
  */
 export function createBeforeErrorHook(deps: HookDependencies): BeforeErrorHook {
   return (error: RequestError) => {
-    if (error.name === 'HTTPError') return error;
+    if (error.name === 'HTTPError' || error.name === 'AbortError') return error;
     const state = getRequestState(error.options);
     const method = state?.method ?? String(error.options?.method ?? 'GET');
     const url = state?.url ?? String(error.options?.url ?? '');
+    if (error.name === 'MaxRedirectsError') return tooManyRedirects(method, url, error.options?.maxRedirects, deps);
+    const timedOut = error.name === 'TimeoutError' && state?.timeouts ? describeTimeout((error as { event?: string }).event, state.timeouts) : undefined;
+    if (timedOut) return timeoutError(method, url, state?.retries, timedOut, deps);
     return toHttpError(error, { method, url, retries: state?.retries }, deps.redactor);
   };
 }

@@ -66,6 +66,9 @@ export interface RetryPolicy {
   max_delay?: number;
 }
 
+/** `timeout`: seconds for both, or each of the response and idle timeouts. */
+export type TimeoutSetting = number | { response?: number; idle?: number };
+
 export interface StreamDefinition {
   name: string;
   path?: string;
@@ -81,6 +84,7 @@ export interface StreamDefinition {
   /** JSON Schema of the records, sent in the SCHEMA message. */
   schema?: JSONSchema;
   retry?: RetryPolicy;
+  timeout?: TimeoutSetting;
 }
 
 export interface SecretDeclaration {
@@ -118,5 +122,6 @@ export interface Manifest {
   headers?: Record<string, string>;
   check?: CheckRequest;
   retry?: RetryPolicy;
+  timeout?: TimeoutSetting;
   streams: StreamDefinition[];
 }

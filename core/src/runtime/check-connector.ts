@@ -43,13 +43,10 @@ export async function checkConnector(project: Project, options: ConnectionOption
   }
   const definition: StreamDefinition = { name: 'check', ...manifest.check };
   const request = compileStreamRequest(manifest, definition, connection.manifestFile).build(
-    {
-      config: connection.config,
-      secrets: { ...connection.secrets.secrets, ...session.secrets },
-      auth: session.values ?? {},
-      page: {},
-    },
+    { config: connection.config, ...connection.forSession(session), page: {} },
     { params: {}, page: {} },
+    undefined,
+    connection.forSession,
   );
   const method = request.method ?? 'GET';
   const target = `${method} ${withoutQuery(String(request.url))}`;

@@ -50,6 +50,8 @@ export interface OpenConnection extends ConnectorTarget {
   getSession(): Promise<Session>;
   /** Keeps the cookie jar with the session for the next process. */
   saveCookies(): Promise<void>;
+  /** The `secrets` (the connection's, then the session's) and `auth` templates read with a session. */
+  forSession(session: Session): { secrets: Record<string, string>; auth: Record<string, unknown> };
 }
 
 /**
@@ -151,17 +153,17 @@ export async function openConnection(
     logger: log,
     retry: manifest.retry,
     cookieJar,
-    auth: manifest.auth.apply === false
-      ? undefined
-      : {
-          getSession,
-          renewAfterUnauthorized: async (failed) => remember(await sessions.renewAfterUnauthorized(binding, failed)),
-          apply: (request, session) => registered.scheme.apply(request, session, ctx),
-        },
+    // With `apply: false` the manifest's templates write the credentials; a 401 still renews once (DESIGN section 5).
+    auth: {
+      getSession,
+      renewAfterUnauthorized: async (failed) => remember(await sessions.renewAfterUnauthorized(binding, failed)),
+      apply: manifest.auth.apply === false ? () => undefined : (request, session) => registered.scheme.apply(request, session, ctx),
+    },
   });
+  const forSession = (session: Session) => ({ secrets: { ...secrets.secrets, ...session.secrets }, auth: session.values ?? {} });
   const saveCookies = async () => {
     const serialized = JSON.parse(await serializeCookieJar(cookieJar)) as { cookies?: unknown[] };
     if (serialized.cookies?.length) await sessions.saveCookies(ref, serialized);
   };
-  return { ...target, secrets, ctx, binding, http, getSession, saveCookies };
+  return { ...target, secrets, ctx, binding, http, getSession, saveCookies, forSession };
 }

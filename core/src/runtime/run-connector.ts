@@ -56,11 +56,7 @@ export async function runConnector(project: Project, options: RunConnectorOption
       manifest,
       streams: options.streams,
       http: connection.http,
-      templateValues: {
-        config: connection.config,
-        secrets: { ...connection.secrets.secrets, ...session.secrets },
-        auth: session.values ?? {},
-      },
+      templateValues: { config: connection.config, ...connection.forSession(session), forSession: connection.forSession },
       state,
       fullRefresh: options.fullRefresh,
       limit: options.limit,

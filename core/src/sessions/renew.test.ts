@@ -344,6 +344,39 @@ describe('failed renewal', () => {
     expect(await store.getSession(eu)).toBeUndefined();
   });
 
+  it('gives a client_credentials or jwt_bearer login that fails the hint of its grant, not a refresh token', async () => {
+    for (const grant_type of ['client_credentials', 'jwt_bearer']) {
+      const scheme = fakeScheme(clock);
+      scheme.next = async () => {
+        throw providerError('invalid_client', 'Unknown client');
+      };
+      const binding = bind(scheme);
+      binding.ctx.options = { ...binding.ctx.options, grant_type };
+      const error = (await manager.getSession(binding).catch((caught: unknown) => caught)) as AuthError;
+      expect(error.message).toBe('Logging in to acme failed (invalid_client: Unknown client).');
+      expect(error.hint).toBe(
+        'Check the auth block\'s token_url and the client credentials with "connectors secrets list acme", and replace a wrong one with "connectors secrets set acme <secret>".',
+      );
+      expect(error.hint).not.toMatch(/refresh token|auth login/);
+    }
+  });
+
+  it('names an invalid URL as the cause of a failed login', async () => {
+    const scheme = fakeScheme(clock);
+    scheme.next = async () => {
+      new URL('not a url/oauth/token');
+      return { secrets: {} };
+    };
+    const binding = bind(scheme);
+    binding.ctx.options = { ...binding.ctx.options, grant_type: 'client_credentials' };
+    const error = (await manager.getSession(binding).catch((caught: unknown) => caught)) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.message).toBe(
+      'Logging in to acme failed: "not a url/oauth/token" is not a valid URL; check the URLs in the manifest\'s auth block.',
+    );
+    expect(error.hint).not.toMatch(/refresh token|auth login/);
+  });
+
   it('passes our own errors through and hides unexpected ones', async () => {
     const scheme = fakeScheme(clock);
     scheme.next = async () => {

@@ -260,17 +260,39 @@ export function toRenewalError(binding: SessionBinding, error: unknown, log?: Lo
     });
   }
   if (error instanceof ConnectorsError) return error;
+  const invalidUrl = describeInvalidUrl(error);
+  if (invalidUrl) return new AuthError(`${what} failed: ${invalidUrl}.`, { hint: renewalHint(binding), cause: error });
   log?.debug(`The ${binding.scheme.name} scheme failed: ${error instanceof Error ? error.message : String(error)}`);
   return new AuthError(`${what} failed with an unexpected error in the ${binding.scheme.name} scheme.`, {
     hint: renewalHint(binding),
   });
 }
 
-/** What to do after a failed renewal: a new refresh token or a new login for OAuth schemes. */
+/**
+ * A URL that does not parse (a `token_url` or login URL from the manifest), in words. Node's
+ * `ERR_INVALID_URL` carries the text it was given; it comes from the manifest, not a secret.
+ */
+function describeInvalidUrl(error: unknown): string | undefined {
+  if (!(error instanceof TypeError) || (error as { code?: string }).code !== 'ERR_INVALID_URL') return undefined;
+  const input = (error as { input?: unknown }).input;
+  return `${typeof input === 'string' ? `"${input}"` : 'a URL of the auth block'} is not a valid URL; check the URLs in the manifest's auth block`;
+}
+
+/** Grants that log in with the client's own credentials: no refresh token, no interactive login. */
+const CLIENT_GRANTS = new Set(['client_credentials', 'jwt_bearer', 'password']);
+
+/**
+ * What to do after a failed renewal: a new refresh token or a new login for OAuth schemes that
+ * use one; for a client_credentials or jwt_bearer grant, the client's credentials and the token URL.
+ */
 export function renewalHint(binding: SessionBinding): string {
   const { connector, connection } = binding.ref;
   const flag = connection === 'default' ? '' : ` --connection ${connection}`;
   const names = [...binding.scheme.injectedSecrets, ...binding.scheme.requiredSecrets].map((spec) => spec.name);
+  const grant = binding.ctx.options?.grant_type;
+  if (typeof grant === 'string' && CLIENT_GRANTS.has(grant)) {
+    return `Check the auth block's token_url and the client credentials with "connectors secrets list ${connector}${flag}", and replace a wrong one with "connectors secrets set ${connector} <secret>${flag}".`;
+  }
   if (names.includes('oauth_refresh_token')) {
     return `Set a new refresh token with "connectors secrets set ${connector} oauth_refresh_token${flag}" or log in again with "connectors auth login ${connector}${flag}".`;
   }

@@ -5,6 +5,16 @@ const issued = new Date('2030-01-01T00:00:00Z');
 const at = (seconds: number): Date => new Date(issued.getTime() + seconds * 1000);
 
 describe('renewal window', () => {
+  it('counts a lifetime under 1 s (expires_in 0 or 0.5) as unknown: never due, never expired', () => {
+    for (const lifetime of [0, 0.5, 0.999]) {
+      const session = { issuedAt: issued, expiresAt: at(lifetime) };
+      expect(isDueForRenewal(session, at(0), 60)).toBe(false);
+      expect(isDueForRenewal(session, at(3600), 60)).toBe(false);
+      expect(hasExpired(session, at(3600))).toBe(false);
+    }
+    expect(isDueForRenewal({ issuedAt: issued, expiresAt: at(1) }, at(1), 60)).toBe(true);
+  });
+
   it('is refresh_before for a long-lived token', () => {
     const session = { issuedAt: issued, expiresAt: at(3600) };
     expect(renewalWindowMs(session, 60)).toBe(60_000);

@@ -1,13 +1,26 @@
 /**
  * When a session is due for renewal (DESIGN.md section 8, "Renewal window" and "Lifetime"): within
  * `min(refresh_before, lifetime / 2)` of its expiry, lifetime being `expiresAt - issuedAt`. A
- * session without a known expiry is never due; it is renewed only after a 401.
+ * session without a known expiry is never due; it is renewed only after a 401. A lifetime under
+ * {@link MIN_KNOWN_LIFETIME_MS} (`expires_in: 0`, say) counts as unknown: renewing it before use
+ * would cost one token request per page.
  */
 import type { Session } from '../plugin-api.js';
 import type { StoredSession } from '../secrets/store.js';
 
 /** `refresh_before` when the manifest does not set it, in seconds. */
 export const DEFAULT_REFRESH_BEFORE = 60;
+
+/** The shortest lifetime that counts as known, in milliseconds. */
+export const MIN_KNOWN_LIFETIME_MS = 1000;
+
+/** The expiry as a time, unless unknown or the lifetime is under {@link MIN_KNOWN_LIFETIME_MS}. */
+function knownExpiry(session: Pick<Session | StoredSession, 'expiresAt' | 'issuedAt'>): number | undefined {
+  const expires = timeOf(session.expiresAt);
+  const issued = timeOf(session.issuedAt);
+  if (expires !== undefined && issued !== undefined && expires - issued < MIN_KNOWN_LIFETIME_MS) return undefined;
+  return expires;
+}
 
 /** The effective renewal window in milliseconds. */
 export function renewalWindowMs(
@@ -27,14 +40,14 @@ export function isDueForRenewal(
   now: Date,
   refreshBeforeSeconds: number = DEFAULT_REFRESH_BEFORE,
 ): boolean {
-  const expires = timeOf(session.expiresAt);
+  const expires = knownExpiry(session);
   if (expires === undefined) return false;
   return now.getTime() >= expires - renewalWindowMs(session, refreshBeforeSeconds);
 }
 
 /** True when the session has a known expiry at or before `now`. */
-export function hasExpired(session: Pick<Session | StoredSession, 'expiresAt'>, now: Date): boolean {
-  const expires = timeOf(session.expiresAt);
+export function hasExpired(session: Pick<Session | StoredSession, 'expiresAt' | 'issuedAt'>, now: Date): boolean {
+  const expires = knownExpiry(session);
   return expires !== undefined && now.getTime() >= expires;
 }
 

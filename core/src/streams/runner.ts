@@ -11,13 +11,15 @@ import {
 } from './incremental.js';
 import { createPaginator, type PageToken } from './pagination/index.js';
 import { compilePath, extractRecordsWith } from './records.js';
-import { compileStreamRequest, streamOrigin, type IncrementalParam } from './stream-request.js';
+import { compileStreamRequest, streamOrigin, type IncrementalParam, type SessionValues } from './stream-request.js';
 
 /** The template values a stream renders with besides `state` and `page`. */
 export interface StreamTemplateValues {
   config?: Record<string, unknown>;
   secrets?: Record<string, string>;
   auth?: Record<string, unknown>;
+  /** `secrets` and `auth` for a session, for headers and params rendered again on every attempt (after a renewal). */
+  forSession?: SessionValues;
 }
 
 /** What {@link readStream} needs. */
@@ -120,7 +122,8 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
   let complete = true;
   while (token !== undefined) {
     signal?.throwIfAborted();
-    const request = requests.build({ ...base, page: token.page }, token, incrementalParam);
+    const request = requests.build({ ...base, page: token.page }, token, incrementalParam, options.templateValues.forSession);
+    if (signal !== undefined) request.signal = signal;
     const response = await send(http, request, name);
     const body = parseBody(response, name);
     let records = extractRecordsWith(body, getRecords, { ...where, url: describeUrl(response.url) });
@@ -169,6 +172,7 @@ function parseBody(response: HttpResponse, stream: string): unknown {
 
 /** Names the stream in an error from the HTTP client; other errors get a message without the query. */
 function prefixError(error: unknown, stream: string, request: { method?: string | undefined; url: string | URL }): Error {
+  if (error instanceof Error && error.name === 'AbortError') return error; // Ctrl-C, not a failure
   if (error instanceof HttpError) {
     return new HttpError(`Stream "${stream}": ${error.message}`, {
       code: error.code,

@@ -9,6 +9,7 @@ import {
   type CompiledTree,
   type TemplateContext,
 } from '../templates/index.js';
+import type { Session } from '../plugin-api.js';
 import type { PageToken } from './pagination/index.js';
 
 /**
@@ -26,8 +27,31 @@ import type { PageToken } from './pagination/index.js';
 export interface StreamRequestBuilder {
   /** True when the stream's params or body place `{{ page.* }}` values themselves. */
   readonly placesPageValues: boolean;
-  /** The request for one page. `context` must hold `page` (the token's values). */
-  build(context: TemplateContext, token: PageToken, incremental?: IncrementalParam): RuntimeHttpRequestOptions;
+  /**
+   * The request for one page. `context` must hold `page` (the token's values). Headers and query
+   * parameters templated from `secrets` or `auth` go into `sessionTemplates`, rendered again before
+   * every attempt with the session's values from `forSession` (the retry after a renewal carries
+   * the new token) and never sent to another origin.
+   */
+  build(context: TemplateContext, token: PageToken, incremental?: IncrementalParam, forSession?: SessionValues): RuntimeHttpRequestOptions;
+}
+
+/** The `secrets` and `auth` template values that go with a session. */
+export type SessionValues = (session: Session) => Pick<TemplateContext, 'secrets' | 'auth'>;
+
+/** The template namespaces that carry session values. */
+const SESSION_NAMESPACES = ['secrets', 'auth'];
+
+function readsSession(value: unknown): boolean {
+  return SESSION_NAMESPACES.some((namespace) => readsNamespace(value, namespace));
+}
+
+/** Splits a map of templates into the ones that read session values and the others. */
+function splitBySession(values: Record<string, unknown> | undefined): [Record<string, unknown>, Record<string, unknown>] {
+  const plain: Record<string, unknown> = {};
+  const session: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values ?? {})) (readsSession(value) ? session : plain)[name] = value;
+  return [plain, session];
 }
 
 /** The incremental query parameter and the value it receives. */
@@ -67,11 +91,20 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
       render: (context) => joinUrl(toText(base.render(context)), toText(path.render(context))),
     };
   }
-  const params = compileTemplateTree(stream.params ?? {}, at('params'));
-  const manifestHeaders = compileTemplateTree(manifest.headers ?? {}, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'));
-  const streamHeaders = compileTemplateTree(stream.headers ?? {}, at('headers'));
+  const [plainParams, sessionParamValues] = splitBySession(stream.params);
+  const [plainManifestHeaders, sessionManifestHeaderValues] = splitBySession(manifest.headers);
+  const [plainStreamHeaders, sessionStreamHeaderValues] = splitBySession(stream.headers);
+  const params = compileTemplateTree(plainParams, at('params'));
+  const sessionParams = compileTemplateTree(sessionParamValues, at('params'));
+  const manifestHeaders = compileTemplateTree(plainManifestHeaders, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'));
+  const sessionManifestHeaders = compileTemplateTree(sessionManifestHeaderValues, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'));
+  const streamHeaders = compileTemplateTree(plainStreamHeaders, at('headers'));
+  const sessionStreamHeaders = compileTemplateTree(sessionStreamHeaderValues, at('headers'));
+  const hasSessionTemplates =
+    Object.keys(sessionParamValues).length + Object.keys(sessionManifestHeaderValues).length + Object.keys(sessionStreamHeaderValues).length > 0;
   const body = method === 'POST' && stream.body !== undefined ? compileTemplateTree(stream.body, at('body')) : undefined;
   const retry = stream.retry ?? manifest.retry;
+  const timeout = stream.timeout ?? manifest.timeout;
   const placesPageValues = readsNamespace(stream.params, 'page') || (body !== undefined && readsNamespace(stream.body, 'page'));
 
   const cache = new Map<CompiledTree, unknown>();
@@ -83,7 +116,7 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
 
   return {
     placesPageValues,
-    build(context, token, incremental) {
+    build(context, token, incremental, forSession) {
       let url: URL;
       if (token.url !== undefined) {
         url = new URL(token.url);
@@ -101,9 +134,27 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
       const headers: Record<string, string> = {};
       addHeaders(headers, render(manifestHeaders, context) as Record<string, unknown>);
       addHeaders(headers, render(streamHeaders, context) as Record<string, unknown>);
+      // Stream headers replace manifest headers of the same name, whichever of them reads the session.
+      for (const name of Object.keys(sessionStreamHeaderValues)) deleteHeader(headers, name);
       const request: RuntimeHttpRequestOptions = { method, url: url.href, headers };
+      if (hasSessionTemplates) {
+        const withParams = token.url === undefined;
+        const overridden = new Set([...Object.keys(plainStreamHeaders), ...Object.keys(sessionStreamHeaderValues)].map((name) => name.toLowerCase()));
+        request.sessionTemplates = (session) => {
+          const values = session !== undefined && forSession !== undefined ? { ...context, ...forSession(session) } : context;
+          const sessionHeaders: Record<string, string> = {};
+          const manifestValues = sessionManifestHeaders.render(values) as Record<string, unknown>;
+          for (const name of Object.keys(manifestValues)) if (overridden.has(name.toLowerCase())) delete manifestValues[name];
+          addHeaders(sessionHeaders, manifestValues);
+          addHeaders(sessionHeaders, sessionStreamHeaders.render(values) as Record<string, unknown>);
+          const search = new URLSearchParams();
+          if (withParams) appendQuery(search, sessionParams.render(values) as Record<string, unknown>);
+          return { headers: sessionHeaders, searchParams: [...search] };
+        };
+      }
       if (body !== undefined) request.json = render(body, context);
       if (retry !== undefined) request.retry = retry;
+      if (timeout !== undefined) request.timeout = timeout;
       return request;
     },
   };
@@ -138,9 +189,13 @@ function addHeaders(headers: Record<string, string>, values: Record<string, unkn
   for (const [name, value] of Object.entries(values)) {
     if (value === undefined || value === null) continue;
     // Later (stream) headers replace earlier (manifest) ones whatever their case.
-    for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
+    deleteHeader(headers, name);
     headers[name] = toText(value);
   }
+}
+
+function deleteHeader(headers: Record<string, string>, name: string): void {
+  for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
 }
 
 /** True when any string inside `value` holds a template reading `namespace`. */

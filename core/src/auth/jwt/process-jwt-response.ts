@@ -71,7 +71,7 @@ function rejection(step: JwtStep, status: number, provider: ProviderError): Auth
 
 function readExpiresIn(value: unknown): number | undefined {
   const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 1 ? seconds : undefined; // under 1 s counts as unknown
 }
 
 /**

@@ -100,6 +100,12 @@ describe('jwt login', () => {
     expect(session.expiresAt).toBeUndefined();
   });
 
+  it('leaves the expiry unknown for expires_in under 1 s', async () => {
+    nock(API).post('/login').reply(200, { access_token: 'opaque', expires_in: 0.5 });
+    const session = await jwtScheme.authenticate(makeContext({ login_url: `${API}/login` }));
+    expect(session.expiresAt).toBeUndefined();
+  });
+
   it("treats webCRM's 200 with IsError as a failure naming the provider's error", async () => {
     nock(API)
       .post('/Auth/ApiLogin')

@@ -151,6 +151,14 @@ describe('oauth2: token endpoint answers', () => {
     );
   });
 
+  it('treats expires_in under 1 s as an unknown lifetime', async () => {
+    for (const expires_in of [0, 0.5]) {
+      nock(AS).post('/oauth/token').reply(200, { access_token: 'a-0', token_type: 'Bearer', expires_in });
+      const session = await oauth2Scheme.authenticate(context({ grant_type: 'client_credentials' }));
+      expect(session.expiresAt).toBeUndefined();
+    }
+  });
+
   it('reports a bad expires_in by name', async () => {
     nock(AS).post('/oauth/token').reply(200, { access_token: 'a', token_type: 'Bearer', expires_in: 'soon' });
     await expect(oauth2Scheme.authenticate(context({ grant_type: 'client_credentials' }))).rejects.toThrow(/valid expires_in/);

@@ -100,7 +100,8 @@ export function createOAuth2Session(ctx: AuthContext, tokens: TokenSet, previous
   const refreshToken = tokens.refreshToken ?? previousRefreshToken;
   if (refreshToken) secrets.oauth_refresh_token = refreshToken;
   const session: Session = { secrets, issuedAt: now };
-  if (tokens.expiresIn !== undefined) session.expiresAt = new Date(now.getTime() + tokens.expiresIn * 1000);
+  // A lifetime under a second (expires_in: 0) counts as unknown: renewed after a 401 only.
+  if (tokens.expiresIn !== undefined && tokens.expiresIn >= 1) session.expiresAt = new Date(now.getTime() + tokens.expiresIn * 1000);
   const values: Record<string, unknown> = { token_type: tokens.tokenType };
   if (tokens.scope) values.scope = tokens.scope;
   session.values = values;
