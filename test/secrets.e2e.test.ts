@@ -107,6 +107,37 @@ describe('secrets set', () => {
   });
 });
 
+// Issue 9: values under 4 characters cannot be redacted; DESIGN.md section 8 says warn once.
+describe('secrets too short to be redacted', () => {
+  const storedWarning = 'Warning: The value of api_key is shorter than 4 characters, too short to be redacted: it can show in output and logs.';
+  const envWarning = 'Warning: The secret api_key of keyq, from the environment, is shorter than 4 characters, too short to be redacted: it can show in output and logs.';
+
+  it('secrets set of a 3-character value stores it with one warning line that does not hold the value', async () => {
+    const set = await runCli(['secrets', 'set', file, 'api_key', '--value', 'Q9z'], { env: env() });
+    expect(set.code).toBe(0);
+    expect(set.stdout).toBe('');
+    expect(set.stderr).toBe(`${storedWarning}\nStored api_key for ${file} (default).\n`);
+    // The stored value is used as it is, and using it from the store warns no more.
+    expect(await sentKey()).toBe('Q9z');
+  });
+
+  it('a 3-character value from the environment warns once per command, without the value', async () => {
+    const check = await runCli(['check', file, '--config', `base_url=${server.url}`], { env: { ...env(), [secretEnvName('keyq', 'api_key')]: 'Q9z' } });
+    expect(check.code).toBe(0);
+    expect(check.stderr).toBe(`${envWarning}\n`);
+    expect(server.state.requests.at(-1)?.query.key).toBe('Q9z');
+    // run warns as well, once, whatever becomes of the run (this echo server's /things is no list).
+    const run = await runCli(['run', file, '--config', `base_url=${server.url}`], { env: { ...env(), [secretEnvName('keyq', 'api_key')]: 'Q9z' } });
+    expect(run.stderr.split('\n').filter((line) => line.startsWith('Warning:'))).toEqual([envWarning]);
+  });
+
+  it('a value of 4 characters is redacted and gets no warning', async () => {
+    const set = await runCli(['secrets', 'set', file, 'api_key', '--value', 'Q9zX'], { env: env() });
+    expect(set.stderr).toBe(`Stored api_key for ${file} (default).\n`);
+    expect(await sentKey({ [secretEnvName('keyq', 'api_key')]: 'Q9zY' })).toBe('Q9zY');
+  });
+});
+
 describe('secrets list', () => {
   it('--json: [{name, source, env}] for every required secret, env winning over store, never a value', async () => {
     const envValue = 'env-value-Lp0';

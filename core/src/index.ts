@@ -134,6 +134,7 @@ export { computeRetryDelay, isRetryableStatus, parseRetryAfter, DEFAULT_RETRY_LI
 
 // Secrets and sessions.
 export { secretEnvName } from './secrets/env-name.js';
+export { isTooShortToRedact } from './secrets/short-secret-warning.js';
 export {
   setSecretAndDiscardSession,
   type SecretStore,

@@ -1,6 +1,7 @@
 import { UsageError, ConnectorsError } from '../errors.js';
 import { describeSecrets, type SecretDescription } from '../secrets/resolve.js';
 import { setSecretAndDiscardSession } from '../secrets/store.js';
+import { warnIfStoredSecretTooShort } from '../secrets/short-secret-warning.js';
 import { openConnectorTarget, type ConnectionOptions } from './open-connection.js';
 import type { Project } from './open-project.js';
 
@@ -14,7 +15,8 @@ function canonicalSecretName(name: string, specs: readonly { name: string; alias
 /**
  * `connectors secrets set`: stores one secret of a connection. When the connection's session
  * holds that name (e.g. `oauth_refresh_token`), the session is discarded so the new value is used
- * (DESIGN.md section 8 "Secret precedence"). Runs under the connection's lock.
+ * (DESIGN.md section 8 "Secret precedence"). Runs under the connection's lock. A value too short to
+ * be redacted is stored with a warning (DESIGN.md section 8 "Redaction").
  * @returns the stored name and whether a session was discarded.
  */
 export async function setConnectionSecret(
@@ -32,6 +34,7 @@ export async function setConnectionSecret(
   const result = await target.sessions.withConnectionLock(target.ref, () =>
     setSecretAndDiscardSession(target.store, target.ref, name, options.value, injected),
   );
+  warnIfStoredSecretTooShort(target.log, { ...target.ref, name, value: options.value });
   return { name, sessionDiscarded: result.sessionDiscarded };
 }
 

@@ -9,6 +9,7 @@ import { loadManifest } from '../manifest/load-manifest.js';
 import type { Manifest } from '../manifest/types.js';
 import type { AuthContext, HttpClient, Logger, Session } from '../plugin-api.js';
 import { assertNoMissingSecrets, resolveSecrets, type ResolvedSecrets } from '../secrets/resolve.js';
+import { warnAboutShortEnvironmentSecrets } from '../secrets/short-secret-warning.js';
 import { isFileSafeName, type ConnectionRef, type SecretStore } from '../secrets/store.js';
 import type { SessionManager, SessionBinding } from '../sessions/renew.js';
 import { compileTemplate } from '../templates/index.js';
@@ -128,6 +129,7 @@ export async function openConnection(
     env: project.env,
   });
   redactor.addAll(secrets.secrets);
+  warnAboutShortEnvironmentSecrets(log, manifest.name, secrets);
   assertNoMissingSecrets(secrets, manifest.name, ref.connection);
 
   const baseUrl = renderBaseUrl(manifest, config);
