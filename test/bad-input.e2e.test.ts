@@ -77,3 +77,40 @@ describe.concurrent('validate refuses what run rejects (issue 9)', () => {
     }
   });
 });
+
+/** A manifest that runs without a server: the flags are refused before any request. */
+const quiet = `apiVersion: connectors/v1
+name: demo
+auth: {scheme: api_key}
+base_url: http://127.0.0.1:9
+streams:
+  - {name: a, path: /a}
+`;
+
+describe.concurrent('empty or odd flag values are usage errors, one line, exit 2 (issue 9)', () => {
+  const cases: Array<[string, string[], string]> = [
+    ['--output ""', ['run', 'demo/connector.yaml', '--output', ''], 'Error: --output must not be empty.'],
+    ['--state ""', ['run', 'demo/connector.yaml', '--state', ''], 'Error: --state must not be empty.'],
+    ['--output with a tab', ['run', 'demo/connector.yaml', '--output', 'a\tb'], 'Error: --output must not hold control characters (got "a\\tb").'],
+    ['list --catalog ""', ['list', '--catalog', ''], 'Error: --catalog must not be empty.'],
+    ['plugins install ""', ['plugins', 'install', ''], 'Error: PACKAGE must not be empty.'],
+    ['--connection with a newline', ['run', 'demo/connector.yaml', '--connection', 'a\nb'], 'Error: "a\\nb" is not a valid connection name'],
+    ['--connection __proto__', ['run', 'demo/connector.yaml', '--connection', '__proto__'], 'Error: "__proto__" is not a valid connection name'],
+    ['a 300-character --connection', ['run', 'demo/connector.yaml', '--connection', 'x'.repeat(300)], `Error: "${'x'.repeat(40)}…" (300 characters) is not a valid connection name`],
+    ['secrets set with a 300-character --connection', ['secrets', 'set', 'demo/connector.yaml', 'api_key', '--connection', 'x'.repeat(300)], `Error: "${'x'.repeat(40)}…" (300 characters) is not a valid connection name`],
+  ];
+  it.each(cases)('%s', async (_, args, start) => {
+    const { dir, cleanup } = makeTree();
+    try {
+      writeManifest(dir, 'demo', quiet);
+      const result = await cli(args, { cwd: dir, input: 'a-long-enough-key\n', env: { CONNECTORS_SECRET_DEMO_API_KEY: 'a-long-enough-key' } });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(lines(result.stderr)).toHaveLength(1);
+      expect(result.stderr.startsWith(start)).toBe(true);
+      expect(result.stderr).not.toMatch(/ENAMETOOLONG|Unexpected error/);
+    } finally {
+      cleanup();
+    }
+  });
+});

@@ -1,6 +1,6 @@
 /** The connector's `config` values for one run (DESIGN.md section 8, "--config"). */
 import { UsageError } from '../errors.js';
-import { isReservedKey } from '../manifest/check-reserved-keys.js';
+import { isReservedKey } from '../reserved-keys.js';
 import type { Manifest } from '../manifest/types.js';
 import type { JSONSchema } from '../plugin-api.js';
 import { compileForeignSchema } from '../schema/ajv.js';

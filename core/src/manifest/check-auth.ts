@@ -3,7 +3,7 @@ import type { SchemeRegistry, RegisteredScheme } from '../auth/registry.js';
 import { describeErrors } from '../schema/describe-errors.js';
 import { suggest } from '../schema/suggest.js';
 import { getSchemeOptionsValidator } from '../schema/validators.js';
-import { isReservedKey } from './check-reserved-keys.js';
+import { isReservedKey } from '../reserved-keys.js';
 import type { Report } from './report.js';
 
 /** The keys of the `auth` block that belong to the host, not to the scheme. */
