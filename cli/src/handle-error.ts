@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ConnectorsError, formatLocation, isDebugEnabled, redactText } from '@connectors/core';
+import { ConnectorsError, describeSystemError, formatLocation, isDebugEnabled, isStackOverflow, redactText } from '@connectors/core';
 
 interface OclifExit {
   oclif?: { exit?: number };
@@ -49,6 +49,14 @@ export function describeError(error: unknown): { line: string; exitCode: number 
       return { line: `Unknown command \`${command}\`; run \`connectors --help\` for the commands.`, exitCode: 2 };
     }
     return { line: message, exitCode: oclif.exit ?? 2 };
+  }
+  const system = describeSystemError(error);
+  if (system) return { line: system, exitCode: 1 };
+  if (isStackOverflow(error)) {
+    return {
+      line: 'The input is nested too deeply to process (a response body, --state file or other JSON thousands of levels deep); nothing was saved from this step.',
+      exitCode: 1,
+    };
   }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   return { line: `Unexpected error: ${message}`, exitCode: 1 };
