@@ -2,8 +2,13 @@
  * Issue 9 end to end: bad input the built CLI used to accept, or answered with a system error,
  * each gives one clear line, the right exit code and no stack trace.
  */
-import { describe, expect, it } from 'vitest';
-import { makeHome, runCli, type CliOptions, type CliResult } from './helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliBin, makeHome, repoRoot, runCli, type CliOptions, type CliResult } from './helpers/cli.js';
 import { writeManifest } from './helpers/manifests.js';
 import { crashSigns, lines, makeTree } from './helpers/validate.js';
 
@@ -109,6 +114,166 @@ describe.concurrent('empty or odd flag values are usage errors, one line, exit 2
       expect(lines(result.stderr)).toHaveLength(1);
       expect(result.stderr.startsWith(start)).toBe(true);
       expect(result.stderr).not.toMatch(/ENAMETOOLONG|Unexpected error/);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+/**
+ * A records API: `/items` answers 2,000 records of about 100 bytes each, `/deep` a body nested
+ * 500,000 levels deep.
+ */
+let server: Server;
+let baseUrl: string;
+beforeAll(async () => {
+  const items = JSON.stringify(Array.from({ length: 2000 }, (_, id) => ({ id, text: 'x'.repeat(90) })));
+  const deep = `${'['.repeat(500_000)}${']'.repeat(500_000)}`;
+  server = createServer((request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end(request.url?.startsWith('/deep') ? deep : items);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const apiKey = 'a-long-enough-api-key';
+const env = { CONNECTORS_SECRET_DEMO_API_KEY: apiKey };
+const itemsManifest = (path = '/items') => `apiVersion: connectors/v1
+name: demo
+auth: {scheme: api_key}
+base_url: ${baseUrl}
+streams:
+  - {name: items, path: ${path}}
+`;
+
+/**
+ * Runs the CLI in a private mount namespace (util-linux \`unshare -m\`; we run as root, whom
+ * chmod does not stop) with a fresh tmpfs mounted at \`mountPoint\` first: \`ro\` for a read-only
+ * home, \`size=64k\` for a full disk. The mount vanishes with the process.
+ */
+function runWithMount(mountPoint: string, mountOptions: string, args: string[], options: { cwd: string; env: Record<string, string> }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const script = 'mount -t tmpfs -o "$1" tmpfs "$2" && shift 2 && exec "$@"';
+    const child = spawn('unshare', ['-m', 'sh', '-c', script, 'sh', mountOptions, mountPoint, process.execPath, cliBin, ...args], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** Exit 1, one line on stderr, matching \`pattern\`, no stack, no "Unexpected error". */
+function expectOneSentence(result: CliResult, pattern: RegExp): void {
+  expect(result.code).toBe(1);
+  expect(lines(result.stderr)).toEqual([expect.stringMatching(pattern)]);
+  expect(crashSigns(result)).toEqual([]);
+}
+
+describe.concurrent('system errors are one sentence saying what, where and what to do (issue 9)', () => {
+  it('CONNECTORS_HOME is a file: ENOTDIR', async () => {
+    const { dir, cleanup } = makeTree({ 'home-file': 'not a folder\n' });
+    try {
+      writeManifest(dir, 'demo', itemsManifest());
+      const result = await runCli(['run', 'demo/connector.yaml'], { cwd: dir, env: { ...env, CONNECTORS_HOME: join(dir, 'home-file') } });
+      expectOneSentence(result, /^Error: Could not \w+( the folder)? \S*home-file\S*: a part of that path is a file, not a folder \(ENOTDIR\); check CONNECTORS_HOME, secret_store\.path in connectors\.config\.yaml and --output\.$/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('secret_store.path below a file: ENOTDIR', async () => {
+    const { dir, cleanup } = makeTree({ 'a-file': 'x\n', 'connectors.config.yaml': 'secret_store: {type: file, path: a-file}\n' });
+    try {
+      writeManifest(dir, 'demo', itemsManifest());
+      const result = await cli(['secrets', 'list', 'demo/connector.yaml'], { cwd: dir, env });
+      expectOneSentence(result, /^Error: Could not \w+ \S*a-file\/secrets\.enc: a part of that path is a file, not a folder \(ENOTDIR\);/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it.each([
+    ['names a file: EEXIST', 'out-file', /^Error: Could not create the folder out-file: a file is in the way \(EEXIST\); choose another path or move the file away\.$/],
+    ['is below a file: ENOTDIR', 'out-file/sub', /^Error: Could not create the folder out-file\/sub: a part of that path is a file, not a folder \(ENOTDIR\);/],
+  ])('--output %s', async (_, output, pattern) => {
+    const { dir, cleanup } = makeTree({ 'out-file': 'kept\n' });
+    try {
+      writeManifest(dir, 'demo', itemsManifest());
+      const result = await cli(['run', 'demo/connector.yaml', '--output', output], { cwd: dir, env });
+      expectOneSentence(result, pattern);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a read-only home: an api_key run and check need no write and succeed', async () => {
+    const { dir, cleanup } = makeTree();
+    try {
+      writeManifest(dir, 'demo', itemsManifest());
+      mkdirSync(join(dir, 'home'));
+      const options = { cwd: dir, env: { ...env, CONNECTORS_HOME: join(dir, 'home') } };
+      const run = await runWithMount(join(dir, 'home'), 'ro', ['run', 'demo/connector.yaml', '--quiet'], options);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(lines(run.stdout).filter((line) => line.includes('"RECORD"'))).toHaveLength(2000);
+      const check = await runWithMount(join(dir, 'home'), 'ro', ['check', 'demo/connector.yaml'], options);
+      expect(check.code).toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a full disk under --output: ENOSPC', async () => {
+    const { dir, cleanup } = makeTree();
+    try {
+      writeManifest(dir, 'demo', itemsManifest());
+      mkdirSync(join(dir, 'small'));
+      const result = await runWithMount(join(dir, 'small'), 'size=64k', ['run', 'demo/connector.yaml', '--output', 'small/out', '--quiet'], { cwd: dir, env: { ...env, CONNECTORS_HOME: join(dir, 'home') } });
+      expectOneSentence(result, /^Error: Could not write \S+: the disk is full \(ENOSPC\); free some space and run again\.$/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a response nested 500,000 levels deep', async () => {
+    const { dir, cleanup } = makeTree();
+    try {
+      writeManifest(dir, 'demo', itemsManifest('/deep'));
+      const result = await cli(['run', 'demo/connector.yaml', '--quiet'], { cwd: dir, env });
+      expectOneSentence(result, /^Error: The input is nested too deeply to process/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('validate /dev/zero is refused after 1 MiB', async () => {
+    const result = await cli(['validate', '/dev/zero'], { cwd: repoRoot });
+    expect(result.code).toBe(1);
+    expect(lines(result.stdout)).toEqual(['/dev/zero: the file is over 1 MiB; a manifest may be at most 1 MiB']);
+    expect(crashSigns(result)).toEqual([]);
+  });
+
+  it('YAML nested too deeply says so', async () => {
+    const { dir, cleanup } = makeTree();
+    try {
+      writeFileSync(join(dir, 'deep.yaml'), `a: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`);
+      const result = await cli(['validate', 'deep.yaml'], { cwd: dir });
+      expect(result.code).toBe(1);
+      expect(lines(result.stdout)).toEqual([expect.stringMatching(/^deep\.yaml:\d+:\d+: the YAML is nested too deeply to read; a manifest needs a few dozen levels at most$/)]);
     } finally {
       cleanup();
     }

@@ -84,14 +84,14 @@ function findSystemError(error: unknown): (Error & SystemErrorFields) | undefine
  * One sentence for a Node system error about the file system (`ENOTDIR`, `EEXIST`, `ENAMETOOLONG`,
  * `ENOSPC`, `EACCES`, `EPERM`, `EROFS`, ...), found in `error` or its causes: `Could not create
  * the folder /x/state: the file system is read-only; set CONNECTORS_HOME ... .` Undefined for
- * any other error.
+ * any other error. `options.path` names the file when the error does not (a stream's write).
  */
-export function describeSystemError(error: unknown): string | undefined {
+export function describeSystemError(error: unknown, options: { path?: string } = {}): string | undefined {
   const found = findSystemError(error);
   if (!found) return undefined;
   const code = found.code as string;
   const [why, todo] = code === 'ENOENT' && found.syscall === 'mkdir' ? MKDIR_ENOENT : REASONS[code]!;
-  const path = typeof found.path === 'string' ? found.path : undefined;
+  const path = typeof found.path === 'string' ? found.path : options.path;
   const dest = typeof found.dest === 'string' ? found.dest : undefined;
   return `Could not ${describeAction(found.syscall as string, path, dest)}: ${why} (${code}); ${todo}.`;
 }
