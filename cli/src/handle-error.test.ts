@@ -66,3 +66,36 @@ describe('describeError redacts before it shortens', () => {
     expect(line).toBe('bad value *** in the file');
   });
 });
+
+describe('describeError: system errors as one sentence (issue 9)', () => {
+  const systemError = (code: string, syscall: string, path: string, dest?: string) =>
+    Object.assign(new Error(`${code}: some errno text, ${syscall} '${path}'`), { code, syscall, path, ...(dest ? { dest } : {}) });
+
+  it.each([
+    [systemError('ENOTDIR', 'mkdir', '/h/state'), 'Could not create the folder /h/state: a part of that path is a file, not a folder (ENOTDIR); check CONNECTORS_HOME, secret_store.path in connectors.config.yaml and --output.'],
+    [systemError('EEXIST', 'mkdir', 'out'), 'Could not create the folder out: a file is in the way (EEXIST); choose another path or move the file away.'],
+    [systemError('ENAMETOOLONG', 'open', '/h/x'), 'Could not open /h/x: the name is too long for the file system (ENAMETOOLONG); use a shorter name or path.'],
+    [systemError('ENOSPC', 'write', 'out/a.jsonl'), 'Could not write out/a.jsonl: the disk is full (ENOSPC); free some space and run again.'],
+    [systemError('EACCES', 'open', '/h/secrets.enc'), 'Could not open /h/secrets.enc: permission denied (EACCES); check the permissions, or set CONNECTORS_HOME to a folder you may write.'],
+    [systemError('EPERM', 'rename', '/h/t', '/h/secrets.enc'), 'Could not replace /h/secrets.enc: the operation is not permitted (EPERM); check the permissions, or set CONNECTORS_HOME to a folder you may write.'],
+    [systemError('EROFS', 'open', '/h/locks/a.lock'), 'Could not open /h/locks/a.lock: the file system is read-only (EROFS); set CONNECTORS_HOME (or secret_store.path, or --output) to a writable folder.'],
+  ])('%s', (error, line) => {
+    expect(describeError(error)).toEqual({ line, exitCode: 1 });
+  });
+
+  it('finds a system error in the cause chain', () => {
+    const wrapped = new Error('outer', { cause: systemError('ENOSPC', 'write', 'f') });
+    expect(describeError(wrapped).line).toBe('Could not write f: the disk is full (ENOSPC); free some space and run again.');
+  });
+
+  it('a stack overflow says the input is nested too deeply', () => {
+    const overflow = (n: number): number => overflow(n + 1) + 1;
+    let error: unknown;
+    try {
+      overflow(0);
+    } catch (e) {
+      error = e;
+    }
+    expect(describeError(error)).toEqual({ line: expect.stringMatching(/^The input is nested too deeply to process/), exitCode: 1 });
+  });
+});

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { ConnectorsError, formatLocation, isDebugEnabled, redactText, shortenRedactedText } from '@connectors/core';
+import { ConnectorsError, describeSystemError, formatLocation, isDebugEnabled, isStackOverflow, redactText, shortenRedactedText } from '@connectors/core';
 
 interface OclifExit {
   oclif?: { exit?: number };
@@ -53,6 +53,14 @@ export function describeError(error: unknown): { line: string; exitCode: number 
       return { line: `Unknown command \`${command}\`; run \`connectors --help\` for the commands.`, exitCode: 2 };
     }
     return { line: message, exitCode: oclif.exit ?? 2 };
+  }
+  const system = describeSystemError(error);
+  if (system) return { line: redactText(system), exitCode: 1 };
+  if (isStackOverflow(error)) {
+    return {
+      line: 'The input is nested too deeply to process (a response body, --state file or other JSON thousands of levels deep); nothing was saved from this step.',
+      exitCode: 1,
+    };
   }
   const message = shortenRedactedText(error instanceof Error ? error.message : String(error), { firstLineOnly: true });
   return { line: `Unexpected error: ${message}`, exitCode: 1 };

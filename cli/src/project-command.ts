@@ -1,5 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { openProject, type Project } from '@connectors/core';
+import { checkPathValues } from './flag-values.js';
 import { shippedCatalogDir } from './shipped-catalog.js';
 
 /**
@@ -16,6 +17,7 @@ export abstract class ProjectCommand extends Command {
   };
 
   protected async openProject(flags: { catalog?: string }): Promise<Project> {
+    checkPathValues({ '--catalog': flags.catalog });
     return openProject({
       catalog: flags.catalog,
       shippedCatalogDir,

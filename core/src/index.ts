@@ -11,6 +11,7 @@
 // The plugin API and errors.
 export * from './plugin-api.js';
 export * from './errors.js';
+export { describeSystemError, isStackOverflow, isUnwritableError } from './describe-system-error.js';
 
 // Composition root.
 export {

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { parseConfigFlags, runConnector } from '@connectors/core';
 import { configFlag, connectionFlag } from '../connection-flags.js';
+import { checkPathValues } from '../flag-values.js';
 import { ProjectCommand } from '../project-command.js';
 
 export default class Run extends ProjectCommand {
@@ -27,6 +28,7 @@ export default class Run extends ProjectCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Run);
+    checkPathValues({ '--output': flags.output, '--state': flags.state });
     const project = await this.openProject(flags);
     const abort = new AbortController();
     process.once('SIGINT', () => abort.abort());

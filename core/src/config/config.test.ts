@@ -44,6 +44,15 @@ describe('loadProjectConfig', () => {
     expect(error).toBeInstanceOf(ManifestError);
     expect((error as Error).message).toMatch(/connectors\.config\.yaml:2:1: plugin: unknown key `plugin`; did you mean `plugins`\?$/);
   });
+
+  it('refuses a reserved key in a connector\'s config values (issue 9)', async () => {
+    const project = join(dir, 'proto');
+    await mkdir(project);
+    await writeFile(join(project, 'connectors.config.yaml'), 'config:\n  demo:\n    __proto__: {x: 1}\n');
+    const error = await loadProjectConfig(project).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ManifestError);
+    expect((error as Error).message).toMatch(/connectors\.config\.yaml:3:5: config\.demo\.__proto__: `__proto__` cannot be used as a key/);
+  });
 });
 
 describe('resolveCatalogDir', () => {
@@ -138,6 +147,10 @@ describe('resolveConnectorConfig', () => {
   it('parses KEY=VALUE flags', () => {
     expect(parseConfigFlags(['a=1', 'b=x=y', 'c='])).toEqual({ a: '1', b: 'x=y', c: '' });
     expect(() => parseConfigFlags(['novalue'])).toThrow(UsageError);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses --config %s=1 as a usage error (issue 9)', (key) => {
+    expect(() => parseConfigFlags([`${key}=1`])).toThrow(new UsageError(`--config \`${key}\` cannot be a config key (JavaScript objects reserve it).`));
   });
 });
 

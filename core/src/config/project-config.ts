@@ -2,6 +2,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { loadYamlFile } from '../manifest/load.js';
+import { checkReservedKeys } from '../manifest/check-reserved-keys.js';
 import { createManifestError } from '../manifest/manifest-error.js';
 import { createReport } from '../manifest/report.js';
 import type { Problem } from '../manifest/problem.js';
@@ -46,11 +47,12 @@ export async function loadProjectConfig(cwd: string): Promise<ProjectConfig | un
   const loaded = await loadYamlFile(shown === file ? file : shown, 'project config');
   if (!loaded.ok) throw createManifestError(loaded.problems);
   const problems: Problem[] = [];
+  const report = createReport(loaded.yaml, problems);
   const validate = getProjectConfigValidator();
   if (!validate(loaded.yaml.value)) {
-    const report = createReport(loaded.yaml, problems);
     for (const issue of describeErrors(validate.errors, loaded.yaml.value)) report(issue.segments, issue.message, { target: issue.target });
-    throw createManifestError(problems);
   }
+  checkReservedKeys(loaded.yaml.value, report);
+  if (problems.length > 0) throw createManifestError(problems);
   return { ...(loaded.yaml.value as Omit<ProjectConfig, 'file' | 'dir'>), file, dir: dirname(file) };
 }

@@ -1,5 +1,6 @@
 /** The connector's `config` values for one run (DESIGN.md section 8, "--config"). */
 import { UsageError } from '../errors.js';
+import { isReservedKey } from '../reserved-keys.js';
 import type { Manifest } from '../manifest/types.js';
 import type { JSONSchema } from '../plugin-api.js';
 import { compileForeignSchema } from '../schema/ajv.js';
@@ -24,7 +25,10 @@ export function parseConfigFlags(flags: readonly string[]): Record<string, strin
   for (const flag of flags) {
     const at = flag.indexOf('=');
     if (at <= 0) throw new UsageError(`--config \`${flag}\` must be KEY=VALUE.`);
-    out[flag.slice(0, at)] = flag.slice(at + 1);
+    const key = flag.slice(0, at);
+    // `out.__proto__ = x` would set a prototype, not a key, and the flag would vanish unseen.
+    if (isReservedKey(key)) throw new UsageError(`--config \`${key}\` cannot be a config key (JavaScript objects reserve it).`);
+    out[key] = flag.slice(at + 1);
   }
   return out;
 }

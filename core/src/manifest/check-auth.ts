@@ -3,6 +3,7 @@ import type { SchemeRegistry, RegisteredScheme } from '../auth/registry.js';
 import { describeErrors } from '../schema/describe-errors.js';
 import { suggest } from '../schema/suggest.js';
 import { getSchemeOptionsValidator } from '../schema/validators.js';
+import { isReservedKey } from '../reserved-keys.js';
 import type { Report } from './report.js';
 
 /** The keys of the `auth` block that belong to the host, not to the scheme. */
@@ -35,6 +36,8 @@ export function checkAuth(manifest: Record<string, unknown>, registry: SchemeReg
   if (!validate(options)) {
     const known = [...Object.keys((registered.scheme.options?.properties as object | undefined) ?? {}), ...HOST_AUTH_KEYS];
     for (const issue of describeErrors(validate.errors, options)) {
+      // `__proto__`, `constructor`, `prototype`: reported once, by checkReservedKeys.
+      if (issue.target === 'key' && isReservedKey(String(issue.segments[issue.segments.length - 1]))) continue;
       let message = issue.message;
       if (message.startsWith('missing required key')) {
         message = message.replace('missing required key', `auth scheme \`${name}\` requires the option`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYamlText } from './load.js';
+import { loadYamlFile, parseYamlText } from './load.js';
 import { formatProblem } from './problem.js';
 
 function problems(text: string): string[] {
@@ -57,5 +57,17 @@ describe('parseYamlText', () => {
     const result = parseYamlText('m.yaml', '__proto__: {polluted: 1}\n');
     expect(result.ok && Object.keys(result.yaml.value)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('YAML that cannot be read (issue 9)', () => {
+  it('a document nested too deeply says so, not "maximum call stack size exceeded"', () => {
+    const deep = `a: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`;
+    expect(problems(deep)).toEqual([expect.stringMatching(/^m\.yaml:\d+:\d+: the YAML is nested too deeply to read; a manifest needs a few dozen levels at most$/)]);
+  });
+
+  it('a file whose size stat does not know (/dev/zero) is refused after 1 MiB', async () => {
+    const result = await loadYamlFile('/dev/zero');
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual(['/dev/zero: the file is over 1 MiB; a manifest may be at most 1 MiB']);
   });
 });

@@ -8,7 +8,7 @@
  * (a syntax error, or a problem to report) or when the text uses anchors (its alias limit guards
  * against alias bombs). Valid manifests, the common case, are parsed once.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { CORE_SCHEMA, load as loadFast } from 'js-yaml';
 import type * as YamlModule from 'yaml';
@@ -53,6 +53,7 @@ const YAML_MESSAGES: Record<string, string> = {
 };
 
 function describeYamlError(code: string, message: string, key?: string): string {
+  if (/maximum call stack size exceeded/i.test(message)) return 'the YAML is nested too deeply to read; a manifest needs a few dozen levels at most';
   if (code === 'DUPLICATE_KEY') return `duplicate key${key ? ` \`${key}\`` : ''}; each key may appear once in a mapping`;
   const known = YAML_MESSAGES[code];
   const detail = message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/;\s*please use .*$/, '');
@@ -80,11 +81,30 @@ export async function loadYamlFile(file: string, what = 'manifest'): Promise<Loa
     const code = (error as NodeJS.ErrnoException).code;
     return fail(code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`);
   }
-  if (size > MAX_FILE_BYTES) {
-    return fail(`the file is ${(size / MAX_FILE_BYTES).toFixed(1)} MiB; a ${what} may be at most 1 MiB`);
+  const tooBig = (bytes: string) => fail(`the file is ${bytes}; a ${what} may be at most 1 MiB`);
+  if (size > MAX_FILE_BYTES) return tooBig(`${(size / MAX_FILE_BYTES).toFixed(1)} MiB`);
+  // The size from stat is not the whole truth: /dev/zero, a FIFO or /proc files report 0 and
+  // never end. Read at most one byte past the cap.
+  const bytes = await readAtMost(file, MAX_FILE_BYTES + 1);
+  if (bytes.length > MAX_FILE_BYTES) return tooBig('over 1 MiB');
+  return parseYamlText(file, bytes.toString('utf8'), what);
+}
+
+/** The first `limit` bytes of a file (fewer when it is shorter). */
+async function readAtMost(file: string, limit: number): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(limit);
+    let length = 0;
+    while (length < limit) {
+      const { bytesRead } = await handle.read(buffer, length, limit - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
   }
-  const text = await readFile(file, 'utf8');
-  return parseYamlText(file, text, what);
 }
 
 /** Parses YAML text already read; see {@link loadYamlFile}. */
@@ -184,7 +204,8 @@ function parsePositioned(file: string, text: string, what: string): Positioned |
   try {
     value = document.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
   } catch (error) {
-    return fail([createProblem(file, 1, 1, [], `YAML error: ${(error as Error).message.split('\n')[0]}`)]);
+    const message = (error as Error).message.split('\n')[0]!;
+    return fail([createProblem(file, 1, 1, [], error instanceof RangeError ? describeYamlError('', message) : `YAML error: ${message}`)]);
   }
 
   const resolve = (node: unknown): unknown => (yaml().isAlias(node) ? node.resolve(document) : node);

@@ -1,9 +1,14 @@
-/** Validating one manifest: schema, auth scheme and options, names, templates. */
+/** Validating one manifest: schema, auth scheme and options, names, templates, and what a run would refuse (keys, dot paths, header names, config defaults, URLs). */
 import type { SchemeRegistry } from '../auth/registry.js';
 import { describeErrors } from '../schema/describe-errors.js';
 import { getManifestValidator } from '../schema/validators.js';
 import { checkAuth } from './check-auth.js';
+import { checkConfigDefaults } from './check-config-defaults.js';
+import { checkHeaders } from './check-headers.js';
+import { checkPaths } from './check-paths.js';
+import { checkReservedKeys } from './check-reserved-keys.js';
 import { checkTemplates } from './check-templates.js';
+import { checkUrls } from './check-urls.js';
 import { loadYamlFile, type YamlFile } from './load.js';
 import { sortProblems, type Problem } from './problem.js';
 import { createReport, type Report } from './report.js';
@@ -41,6 +46,11 @@ export function validateManifestYaml(yaml: YamlFile, options: ValidateManifestOp
   const scheme = checkAuth(value, options.registry, report);
   checkNames(value, options.catalogName, report);
   checkTemplates(value, scheme, report);
+  checkReservedKeys(value, report);
+  checkPaths(value, report);
+  checkHeaders(value, report);
+  checkConfigDefaults(value, report);
+  checkUrls(value, report);
   if (problems.length > 0) return { problems: sortProblems(problems) };
   return { manifest: value as unknown as Manifest, problems };
 }

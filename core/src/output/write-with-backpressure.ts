@@ -1,3 +1,4 @@
+import { describeSystemError } from '../describe-system-error.js';
 import { ConnectorsError } from '../errors.js';
 import type { WritableLike } from './output-writer.js';
 
@@ -47,6 +48,8 @@ export class BackpressureWriter {
   }
 
   #closedError(cause: unknown): ConnectorsError {
+    const system = describeSystemError(cause, { path: this.name });
+    if (system) return new ConnectorsError(system, { code: 'ERR_OUTPUT_CLOSED' });
     const code = cause instanceof Error && 'code' in cause && typeof cause.code === 'string' ? ` (${cause.code})` : '';
     return new ConnectorsError(`The output ${this.name} was closed before the run ended${code}.`, {
       code: 'ERR_OUTPUT_CLOSED',

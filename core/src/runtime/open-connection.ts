@@ -10,7 +10,7 @@ import type { Manifest } from '../manifest/types.js';
 import type { AuthContext, HttpClient, Logger, Session } from '../plugin-api.js';
 import { assertNoMissingSecrets, resolveSecrets, type ResolvedSecrets } from '../secrets/resolve.js';
 import { warnAboutShortEnvironmentSecrets } from '../secrets/short-secret-warning.js';
-import { isFileSafeName, type ConnectionRef, type SecretStore } from '../secrets/store.js';
+import { isFileSafeName, MAX_FILE_SAFE_NAME_LENGTH, quoteName, type ConnectionRef, type SecretStore } from '../secrets/store.js';
 import type { SessionManager, SessionBinding } from '../sessions/renew.js';
 import { compileTemplate } from '../templates/index.js';
 import type { Project } from './open-project.js';
@@ -92,7 +92,9 @@ export async function openConnectorTarget(project: Project, options: ConnectionO
  */
 export function checkConnectionName(name: string): string {
   if (!isFileSafeName(name)) {
-    throw new UsageError(`"${name}" is not a valid connection name (letters, digits, "_", "-" and ".", not starting with "." or "-").`);
+    throw new UsageError(
+      `${quoteName(name)} is not a valid connection name (up to ${MAX_FILE_SAFE_NAME_LENGTH} letters, digits, "_", "-" and ".", not starting with "." or "-", not __proto__, constructor or prototype).`,
+    );
   }
   return name;
 }

@@ -6,6 +6,7 @@
  * A store that does not decrypt or parse is an error and is never overwritten. The callers of
  * `connectors serve` live beside it in `<home>/callers.json` ({@link CallerFile}).
  */
+import { describeSystemError } from '../describe-system-error.js';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecretStoreError } from '../errors.js';
@@ -167,7 +168,7 @@ export class FileStore implements SecretStore {
       return await readFile(this.path, 'utf8');
     } catch (error) {
       if (hasCode(error, 'ENOENT')) return undefined;
-      throw new SecretStoreError(`Cannot read the secret store ${this.path}.`, { cause: error });
+      throw new SecretStoreError(describeSystemError(error) ?? `Cannot read the secret store ${this.path}.`, { cause: error });
     }
   }
 

@@ -4,6 +4,7 @@
  * {@link SecretStore}.
  */
 import { SecretStoreError } from '../errors.js';
+import { isReservedKey } from '../reserved-keys.js';
 
 /** One account of a connector: the key of everything a store holds. */
 export interface ConnectionRef {
@@ -76,13 +77,23 @@ export interface SecretStore {
   deleteCaller(name: string): Promise<boolean>;
 }
 
+/** The longest name {@link isFileSafeName} accepts: with `.json`/`.lock` it stays well under a file system's 255 bytes. */
+export const MAX_FILE_SAFE_NAME_LENGTH = 100;
+
 /**
  * True for a name that can also name a file: letters, digits, `_`, `-` and `.`, not starting with
- * `.` or `-` and without `..`. Connections name their state file and lock, so every command holds
- * connection names to this one rule.
+ * `.` or `-`, without `..`, at most {@link MAX_FILE_SAFE_NAME_LENGTH} characters, and not a key
+ * JavaScript objects reserve (`__proto__`, `constructor`, `prototype`: names are also keys of the
+ * stores' JSON). Connections name their state file and lock, so every command holds connection
+ * names to this one rule.
  */
 export function isFileSafeName(name: string): boolean {
-  return /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) && !name.includes('..');
+  return (
+    name.length <= MAX_FILE_SAFE_NAME_LENGTH &&
+    /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name) &&
+    !name.includes('..') &&
+    !isReservedKey(name)
+  );
 }
 
 /**
@@ -129,4 +140,13 @@ export async function setSecretAndDiscardSession(
   if (!Object.hasOwn(session.secrets, name) && !injectedSecrets.includes(name)) return { sessionDiscarded: false };
   await store.setSession(ref, undefined);
   return { sessionDiscarded: true };
+}
+
+/**
+ * A name as one printable line for an error message: JSON-quoted (a newline shows as `\\n`) and
+ * cut to 40 characters with an ellipsis.
+ */
+export function quoteName(name: string): string {
+  const quoted = JSON.stringify(name.length > 40 ? `${name.slice(0, 40)}…` : name);
+  return name.length > 40 ? `${quoted} (${name.length} characters)` : quoted;
 }

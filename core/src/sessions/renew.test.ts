@@ -391,3 +391,59 @@ describe('failed renewal', () => {
     expect(error.message).not.toContain('secret-value');
   });
 });
+
+describe('SessionManager on a home that cannot be written (issue 9)', () => {
+  /** A scheme like api_key: a static session, no refresh token, no expiry. */
+  function staticScheme(): AuthScheme & { calls: number } {
+    const scheme = {
+      name: 'static',
+      apiVersion: 1 as const,
+      requiredSecrets: [{ name: 'api_key' }],
+      injectedSecrets: [],
+      calls: 0,
+      async authenticate(): Promise<Session> {
+        scheme.calls += 1;
+        return { secrets: {} };
+      },
+      apply() {},
+    };
+    return scheme;
+  }
+
+  /** A store whose writes fail as on a read-only file system. */
+  class ReadOnlyStore extends MemoryStore {
+    override async setSession(): Promise<void> {
+      throw Object.assign(new Error('EROFS: read-only file system, open \'/home/x/secrets.enc\''), { code: 'EROFS', syscall: 'open', path: '/home/x/secrets.enc' });
+    }
+  }
+
+  // sysfs refuses new folders even to root (EPERM): a real lock folder that cannot be made.
+  const unmakeableLockDir = '/sys/connectors-locks-test';
+
+  it('a session without a refresh token is used unsaved when the lock cannot be made', async () => {
+    const unwritable = new SessionManager({ store, lockDir: unmakeableLockDir, now: clock.now, log });
+    const scheme = staticScheme();
+    const binding: SessionBinding = { ref, scheme, ctx: { ...contextFor(clock), secrets: { api_key: 'k' } } };
+    expect(await unwritable.getSession(binding)).toEqual({ secrets: {}, issuedAt: new Date('2030-01-01T00:00:00.000Z') });
+    expect(scheme.calls).toBe(1);
+    expect(await store.getSession(ref)).toBeUndefined();
+  });
+
+  it('a refresh-token renewal is refused before any request when the lock cannot be made', async () => {
+    const unwritable = new SessionManager({ store, lockDir: unmakeableLockDir, now: clock.now, log });
+    const scheme = fakeScheme(clock);
+    const error = await unwritable.getSession(bind(scheme, undefined, { oauth_refresh_token: 'seed' })).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^The session of acme cannot be renewed: Could not create the folder \/sys\/connectors-locks-test: the operation is not permitted \(EPERM\); .*A renewal spends the refresh token, and the new one could not be saved\.$/);
+    expect(scheme.calls).toEqual([]);
+  });
+
+  it('when only the store cannot be written: unsaved without a refresh token, refused with one', async () => {
+    const readOnly = new SessionManager({ store: new ReadOnlyStore(), lockDir, now: clock.now, log });
+    const plain = staticScheme();
+    expect((await readOnly.getSession({ ref, scheme: plain, ctx: contextFor(clock) })).secrets).toEqual({});
+    const error = await readOnly.getSession(bind(fakeScheme(clock), undefined, { oauth_refresh_token: 'seed' })).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      'The session of acme cannot be renewed: Could not open /home/x/secrets.enc: the file system is read-only (EROFS); set CONNECTORS_HOME (or secret_store.path, or --output) to a writable folder. A renewal spends the refresh token, and the new one could not be saved.',
+    );
+  });
+});

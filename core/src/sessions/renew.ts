@@ -7,7 +7,8 @@
  * A failed renewal never writes to the store.
  */
 import { join } from 'node:path';
-import { AuthError, ConnectorsError } from '../errors.js';
+import { describeSystemError, isUnwritableError } from '../describe-system-error.js';
+import { AuthError, ConnectorsError, SecretStoreError } from '../errors.js';
 import type { AuthContext, AuthScheme, Logger, Session } from '../plugin-api.js';
 import type { ConnectionRef, SecretStore, StoredSession } from '../secrets/store.js';
 import { type LockOptions, withLock } from './lock.js';
@@ -175,10 +176,46 @@ export class SessionManager {
     return renewal;
   }
 
+  /**
+   * Renews under the connection's lock. When the home cannot be written (read-only, no
+   * permission), neither the lock nor the new session can be: see {@link renewUnsaved}.
+   */
   private async renewUnderLock(binding: SessionBinding, reason: RenewReason, failed?: Session, strict = false): Promise<Session> {
+    let locked = false;
+    try {
+      return await this.renewLocked(binding, reason, failed, strict, () => (locked = true));
+    } catch (error) {
+      if (locked || !isUnwritableError(error)) throw error;
+      return this.renewUnsaved(binding, reason, failed, strict, error);
+    }
+  }
+
+  /**
+   * A renewal whose session cannot be stored (the lock or the store is on a file system that
+   * cannot be written). A renewal that would spend a refresh token is refused before any request:
+   * a provider that rotates it would leave the stored token spent and the new one lost. Any other
+   * (an api_key, basic or client_credentials session) is used for this process only.
+   */
+  private async renewUnsaved(binding: SessionBinding, reason: RenewReason, failed: Session | undefined, strict: boolean, cause: unknown): Promise<Session> {
+    const { ref, scheme } = binding;
+    const current = await this.store.getSession(ref);
+    if (current && this.isRenewedElsewhere(binding, current, reason, failed)) return toSession(current);
+    if (holdsRefreshToken(binding.ctx.secrets) || (current && holdsRefreshToken(current.secrets))) throw unsavableRefresh(ref, cause);
+    let fresh: Session;
+    try {
+      fresh = await scheme.authenticate(binding.ctx, current ? toSession(current) : undefined);
+    } catch (error) {
+      return this.keepOrFail(binding, reason, current, error, strict);
+    }
+    this.log.debug(`The session of ${describe(ref)} is used unsaved: ${describeSystemError(cause) ?? 'the store cannot be written'}`);
+    return toSession(toStoredSession(fresh, this.now(), scheme.name, current?.cookies, digestCredentials(scheme, binding.ctx.secrets)));
+  }
+
+  private async renewLocked(binding: SessionBinding, reason: RenewReason, failed: Session | undefined, strict: boolean, onLocked: () => void): Promise<Session> {
     const { ref, scheme } = binding;
     const key = keyOf(ref);
     return this.withConnectionLock(ref, async () => {
+      onLocked();
       const current = await this.store.getSession(ref);
       if (current && this.isRenewedElsewhere(binding, current, reason, failed)) return toSession(current);
       let fresh: Session;
@@ -189,7 +226,18 @@ export class SessionManager {
       }
       const cookies = this.pendingCookies.has(key) ? this.pendingCookies.get(key) : current?.cookies;
       const stored = toStoredSession(fresh, this.now(), scheme.name, cookies, digestCredentials(scheme, binding.ctx.secrets));
-      await this.store.setSession(ref, stored);
+      try {
+        await this.store.setSession(ref, stored);
+      } catch (error) {
+        if (!isUnwritableError(error)) throw error;
+        // The lock could be made but the store cannot be written: a spent refresh token is lost
+        // now, and the user must hear it; anything else serves this process unsaved.
+        if (holdsRefreshToken(binding.ctx.secrets) || (current && holdsRefreshToken(current.secrets)) || holdsRefreshToken(fresh.secrets)) {
+          throw unsavableRefresh(ref, error);
+        }
+        this.log.debug(`The session of ${describe(ref)} is used unsaved: ${describeSystemError(error) ?? 'the store cannot be written'}`);
+        return toSession(stored);
+      }
       this.pendingCookies.delete(key);
       this.keptAfterFailure.delete(key);
       this.log.debug(`Renewed the session of ${describe(ref)}.`);
@@ -240,6 +288,19 @@ export class SessionManager {
     const kept = this.keptAfterFailure.get(keyOf(ref));
     return kept !== undefined && isSameSession(kept, stored) && !hasExpired(stored, this.now());
   }
+}
+
+/** True when a session's or the connection's secrets hold a refresh token (a value a provider may rotate). */
+function holdsRefreshToken(secrets: Record<string, string>): boolean {
+  return Object.keys(secrets).some((name) => /refresh/i.test(name) && secrets[name] !== '');
+}
+
+/** The refusal of a refresh-token renewal whose result could not be saved. */
+function unsavableRefresh(ref: ConnectionRef, cause: unknown): SecretStoreError {
+  return new SecretStoreError(
+    `The session of ${describe(ref)} cannot be renewed: ${describeSystemError(cause) ?? 'the secret store cannot be written'} A renewal spends the refresh token, and the new one could not be saved.`,
+    { cause },
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { ConnectorsError, UsageError } from '../errors.js';
 import type { CursorValue } from './incremental.js';
 import { writeFileAtomic } from '../secrets/atomic-file.js';
-import { isFileSafeName } from '../secrets/store.js';
+import { isFileSafeName, quoteName } from '../secrets/store.js';
 
 /**
  * The Singer STATE value (DESIGN.md section 8 "State"):
@@ -148,7 +148,7 @@ export class FileStateStore implements StateStore {
 
 function checkName(name: string, what: string): string {
   if (!isFileSafeName(name)) {
-    throw new UsageError(`The ${what} name "${name}" cannot name a state file; use letters, digits, "_", "-" and ".".`);
+    throw new UsageError(`The ${what} name ${quoteName(name)} cannot name a state file; use letters, digits, "_", "-" and ".".`);
   }
   return name;
 }

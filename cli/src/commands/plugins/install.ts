@@ -1,5 +1,6 @@
 import { Args, Command } from '@oclif/core';
 import { installPlugin, resolveHomeDir } from '@connectors/core';
+import { checkPathValues } from '../../flag-values.js';
 
 export default class PluginsInstall extends Command {
   static override summary = 'Install an auth-scheme plugin package from npm or a local path.';
@@ -15,6 +16,7 @@ export default class PluginsInstall extends Command {
 
   async run(): Promise<void> {
     const { args } = await this.parse(PluginsInstall);
+    checkPathValues({ PACKAGE: args.package });
     const plugin = await installPlugin({ home: resolveHomeDir({ defaultHome: this.config.dataDir }), spec: args.package });
     process.stderr.write(`Installed ${plugin.origin} (schemes: ${plugin.schemes.join(', ')}).\n`);
   }
