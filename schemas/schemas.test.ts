@@ -62,6 +62,11 @@ describe('schemas', () => {
     }
   }
 
+  it('gives page_size an example, so editor completion does not insert an invalid 0 (issue 9)', () => {
+    const manifest = loaded.find((l) => l.file === 'connector.schema.json')!.schema as { $defs: Record<string, Schema> };
+    expect(manifest.$defs.pageSize!.examples).toEqual([100]);
+  });
+
   it('has a title or description on every property of the manifest schema', () => {
     const manifest = loaded.find((l) => l.file === 'connector.schema.json')!.schema;
     const missing: string[] = [];
