@@ -9,3 +9,5 @@ export const schemasDir = dirname(fileURLToPath(import.meta.url));
 export function schemaPath(relative) {
   return join(schemasDir, relative);
 }
+
+export { AUTH_BRANCHES_PATH, HOST_AUTH_KEYS, buildSchemeBranch, buildSchemeBranches, withoutSchemeBranches } from './scheme-branches.js';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
 const dir = import.meta.dirname;
 const files = [
-  ...readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'package.json'),
+  ...readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'package.json' && f !== 'turbo.json'),
   ...readdirSync(join(dir, 'auth')).filter((f) => f.endsWith('.json')).map((f) => `auth/${f}`),
 ];
 
@@ -62,6 +62,11 @@ describe('schemas', () => {
     }
   }
 
+  it('gives page_size an example, so editor completion does not insert an invalid 0 (issue 9)', () => {
+    const manifest = loaded.find((l) => l.file === 'connector.schema.json')!.schema as { $defs: Record<string, Schema> };
+    expect(manifest.$defs.pageSize!.examples).toEqual([100]);
+  });
+
   it('has a title or description on every property of the manifest schema', () => {
     const manifest = loaded.find((l) => l.file === 'connector.schema.json')!.schema;
     const missing: string[] = [];
@@ -69,6 +74,8 @@ describe('schemas', () => {
       if (node === null || typeof node !== 'object' || Array.isArray(node)) return;
       // The config schema's own keys are JSON Schema keywords, documented by JSON Schema.
       if (pointer === '/$defs/configSchema/properties' || pointer === '/$defs/configProperty') return;
+      // The generated scheme branches copy auth/*.json (see scheme-branches.test.ts).
+      if (pointer === '/$defs/auth/allOf') return;
       const properties = (node as Schema).properties as Record<string, Schema> | undefined;
       for (const [key, sub] of Object.entries(properties ?? {})) {
         if (!['type', '$schema', 'title', 'description'].includes(key) && !sub.title && !sub.description && !sub.$ref) missing.push(`${pointer}/properties/${key}`);

@@ -3,11 +3,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSchema } from '../dist/schema/load-schema.js';
+import { loadValidationSchema } from '../dist/schema/load-schema.js';
 import { buildStandaloneValidator, PRECOMPILED_SCHEMAS } from '../dist/schema/standalone.js';
 
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'schema', 'precompiled');
 mkdirSync(target, { recursive: true });
 for (const file of PRECOMPILED_SCHEMAS) {
-  writeFileSync(join(target, `${file}.cjs`), buildStandaloneValidator(loadSchema(file)));
+  writeFileSync(join(target, `${file}.cjs`), buildStandaloneValidator(loadValidationSchema(file)));
 }

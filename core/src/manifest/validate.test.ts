@@ -142,6 +142,14 @@ describe('validateManifestFile: bad input gives one clear line each', () => {
       ]);
     });
 
+    it("the schema's editor branches do not double an auth problem (issue 9)", async () => {
+      const file = join(dir, 'branches.yaml');
+      await writeFile(file, ['apiVersion: connectors/v1', 'name: x', 'auth: {scheme: oauth2, token_ulr: "https://x/t"}', 'streams: [{name: a, path: /a}]', ''].join('\n'));
+      expect(await lines(file)).toEqual([
+        `${file}:3:24: auth.token_ulr: unknown option \`token_ulr\` for auth scheme \`oauth2\`; did you mean \`token_url\`?`,
+      ]);
+    });
+
     it('returns the manifest with schema defaults applied when valid', async () => {
       const { manifest, problems } = await validateManifestFile(`${fixtures}/catalog/tripletex/connector.yaml`, { registry, catalogName: 'tripletex' });
       expect(problems).toEqual([]);

@@ -11,4 +11,4 @@ export {
 export { describeErrors, describeValue, type SchemaIssue } from './describe-errors.js';
 export { formatPath, parseInstancePath, type PathSegment } from './json-path.js';
 export { suggest } from './suggest.js';
-export { loadSchema } from './load-schema.js';
+export { loadSchema, loadValidationSchema } from './load-schema.js';

@@ -7,7 +7,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import { load } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileOwnSchema } from './ajv.js';
-import { loadSchema } from './load-schema.js';
+import { loadValidationSchema } from './load-schema.js';
 import { buildStandaloneValidator, PRECOMPILED_SCHEMAS } from './standalone.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,7 +18,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Loads generated code the way the build's output is loaded: a .cjs module required from core. */
 function loadStandalone(file: string): ValidateFunction {
   const path = join(scratch, `${file}.cjs`);
-  writeFileSync(path, buildStandaloneValidator(loadSchema(file)));
+  writeFileSync(path, buildStandaloneValidator(loadValidationSchema(file)));
   return createRequire(path)(path) as ValidateFunction;
 }
 
@@ -59,7 +59,7 @@ describe('precompiled validators', () => {
   let standalone: ValidateFunction | undefined;
   it.each(cases)('%s: same verdict, errors and defaults as the schema compiled at run time', (_file, value) => {
     standalone ??= loadStandalone('connector.schema.json');
-    const runtime = compileOwnSchema(loadSchema('connector.schema.json'));
+    const runtime = compileOwnSchema(loadValidationSchema('connector.schema.json'));
     const a = structuredClone(value);
     const b = structuredClone(value);
     expect(standalone(a)).toBe(runtime(b));

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { AuthScheme, JSONSchema } from '../plugin-api.js';
 import { compileForeignSchema, compileOwnSchema } from './ajv.js';
-import { loadSchema } from './load-schema.js';
+import { loadSchema, loadValidationSchema } from './load-schema.js';
 
 /** The `$id` of the manifest schema, for editors and `$schema` lines. */
 export const MANIFEST_SCHEMA_ID = 'https://connectors.dev/schemas/v1/connector.schema.json';
@@ -27,7 +27,7 @@ function ownValidator(file: string): ValidateFunction {
     }
     precompiled.set(file, validate);
   }
-  return precompiled.get(file) ?? compileOwnSchema(loadSchema(file));
+  return precompiled.get(file) ?? compileOwnSchema(loadValidationSchema(file));
 }
 
 /** The manifest schema as a plain object. */
