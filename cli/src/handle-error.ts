@@ -1,5 +1,7 @@
 import { inspect } from 'node:util';
-import { ConnectorsError, formatLocation, isDebugEnabled, redactText } from '@connectors/core';
+import { ConnectorsError, formatLocation } from '@connectors/core/internal/errors.js';
+import { isDebugEnabled } from '@connectors/core/internal/log/logger.js';
+import { redactText } from '@connectors/core/internal/runtime/process-redactor.js';
 
 interface OclifExit {
   oclif?: { exit?: number };

@@ -1,10 +1,12 @@
-import { Command, Flags } from '@oclif/core';
-import { openProject, type Project } from '@connectors/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
+import type { Project } from '@connectors/core/internal/runtime/open-project.js';
+import { resolveProject, type ResolvedProject } from '@connectors/core/internal/runtime/resolve-project.js';
 import { shippedCatalogDir } from './shipped-catalog.js';
 
 /**
- * Base of the commands that work in a project: `--catalog`, and `openProject()` with the CLI's
- * shipped catalog and data folder as fallbacks.
+ * Base of the commands that work in a project: `--catalog`, and `resolveProject()` or
+ * `openProject()` with the CLI's shipped catalog and data folder as fallbacks.
  */
 export abstract class ProjectCommand extends Command {
   static override baseFlags = {
@@ -15,12 +17,22 @@ export abstract class ProjectCommand extends Command {
     }),
   };
 
+  /** The project's config, catalog and schemes: enough for the commands that only read manifests. */
+  protected async resolveProject(flags: { catalog?: string }): Promise<ResolvedProject> {
+    return resolveProject(this.projectOptions(flags));
+  }
+
+  /**
+   * The project with its container (secret store, sessions, HTTP client). Imported on first use,
+   * so that `list`, `validate` and `schemes` start without loading got, tsyringe and the stores.
+   */
   protected async openProject(flags: { catalog?: string }): Promise<Project> {
-    return openProject({
-      catalog: flags.catalog,
-      shippedCatalogDir,
-      defaultHome: this.config.dataDir,
-    });
+    const { openProject } = await import('@connectors/core/internal/runtime/open-project.js');
+    return openProject(this.projectOptions(flags));
+  }
+
+  private projectOptions(flags: { catalog?: string }) {
+    return { catalog: flags.catalog, shippedCatalogDir, defaultHome: this.config.dataDir };
   }
 
   /** Writes one line to stdout. */

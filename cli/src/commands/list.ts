@@ -1,5 +1,5 @@
-import { Flags } from '@oclif/core';
-import { listCatalog } from '@connectors/core';
+import * as Flags from '@oclif/core/flags';
+import { listCatalog } from '@connectors/core/internal/manifest/catalog.js';
 import { ProjectCommand } from '../project-command.js';
 import { formatTable } from '../table.js';
 
@@ -12,7 +12,7 @@ export default class List extends ProjectCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(List);
-    const project = await this.openProject(flags);
+    const project = await this.resolveProject(flags);
     const entries = await listCatalog(project.catalogDir, { registry: project.registry });
     if (flags.json) {
       this.outJson(entries);
