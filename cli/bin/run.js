@@ -9,12 +9,25 @@ if (process.env.DEBUG) {
     .join(',');
 }
 
-const { flush, run } = await import('@oclif/core');
-const { handleError } = await import('../dist/handle-error.js');
-
-try {
-  await run(process.argv.slice(2), import.meta.url);
-  await flush();
-} catch (error) {
-  handleError(error);
+// `connectors --version` answers before oclif loads: oclif's configuration alone takes a few times
+// a bare node's start-up. The line is oclif's own (`config.userAgent`), built the same way (oclif
+// says `wsl` instead of `linux` under WSL, which this does not detect).
+if (process.argv[2] === '--version') {
+  const { readFileSync } = await import('node:fs');
+  const { arch, platform } = await import('node:os');
+  const pjson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const cpu = arch() === 'ia32' ? 'x86' : arch();
+  process.stdout.write(`${pjson.name}/${pjson.version} ${platform()}-${cpu} node-${process.version}\n`);
+} else {
+  // oclif's subpath modules, not its index: the index also loads help, ux, the parser's extras
+  // and semver (for an engine check npm already made), which no command needs to start.
+  const { run } = await import('@oclif/core/run');
+  const { flush } = await import('@oclif/core/flush');
+  const { handleError } = await import('../dist/handle-error.js');
+  try {
+    await run(process.argv.slice(2), import.meta.url);
+    await flush();
+  } catch (error) {
+    handleError(error);
+  }
 }

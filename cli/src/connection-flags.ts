@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 /** `--connection`, shared by every command that works on one account of a connector. */
 export const connectionFlag = Flags.string({

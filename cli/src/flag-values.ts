@@ -3,7 +3,7 @@
  * or one holding control characters (a pasted newline) is a usage error (exit 2) instead of being
  * ignored or reaching the file system or npm.
  */
-import { UsageError } from '@connectors/core';
+import { UsageError } from '@connectors/core/internal/errors.js';
 
 /** Why `value` cannot name a path or package, or undefined when it can. */
 export function describeBadPathValue(value: string): string | undefined {

@@ -1,5 +1,8 @@
 import { inspect } from 'node:util';
-import { ConnectorsError, describeSystemError, formatLocation, isDebugEnabled, isStackOverflow, redactText, shortenRedactedText } from '@connectors/core';
+import { describeSystemError, isStackOverflow } from '@connectors/core/internal/describe-system-error.js';
+import { ConnectorsError, formatLocation } from '@connectors/core/internal/errors.js';
+import { isDebugEnabled } from '@connectors/core/internal/log/logger.js';
+import { redactText, shortenRedactedText } from '@connectors/core/internal/runtime/process-redactor.js';
 
 interface OclifExit {
   oclif?: { exit?: number };

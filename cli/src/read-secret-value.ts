@@ -1,4 +1,4 @@
-import { UsageError } from '@connectors/core';
+import { UsageError } from '@connectors/core/internal/errors.js';
 
 /** Strips one trailing newline (LF or CRLF) and nothing else (DESIGN.md section 8 "Piped secret values"). */
 export function stripOneNewline(text: string): string {

@@ -9,5 +9,7 @@ import { buildStandaloneValidator, PRECOMPILED_SCHEMAS } from '../dist/schema/st
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'schema', 'precompiled');
 mkdirSync(target, { recursive: true });
 for (const file of PRECOMPILED_SCHEMAS) {
-  writeFileSync(join(target, `${file}.cjs`), buildStandaloneValidator(loadValidationSchema(file)));
+  const path = join(target, `${file}.cjs`);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, buildStandaloneValidator(loadValidationSchema(file)));
 }

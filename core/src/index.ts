@@ -30,7 +30,8 @@ export {
 } from './container.js';
 
 // What the CLI does, as library calls.
-export { openProject, resolveHomeDir, type Project, type ProjectOptions } from './runtime/open-project.js';
+export { openProject, type Project } from './runtime/open-project.js';
+export { resolveProject, resolveHomeDir, type ResolvedProject, type ProjectOptions } from './runtime/resolve-project.js';
 export {
   openConnection,
   openConnectorTarget,

@@ -1,5 +1,7 @@
-import { Args, Flags } from '@oclif/core';
-import { checkConnector, parseConfigFlags } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { checkConnector } from '@connectors/core/internal/runtime/check-connector.js';
+import { parseConfigFlags } from '@connectors/core/internal/config/index.js';
 import { configFlag, connectionFlag } from '../connection-flags.js';
 import { ProjectCommand } from '../project-command.js';
 

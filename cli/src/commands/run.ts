@@ -1,5 +1,7 @@
-import { Args, Flags } from '@oclif/core';
-import { parseConfigFlags, runConnector } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { parseConfigFlags } from '@connectors/core/internal/config/index.js';
+import { runConnector } from '@connectors/core/internal/runtime/run-connector.js';
 import { configFlag, connectionFlag } from '../connection-flags.js';
 import { checkPathValues } from '../flag-values.js';
 import { ProjectCommand } from '../project-command.js';

@@ -1,5 +1,5 @@
-import { Flags } from '@oclif/core';
-import { describeSchemes } from '@connectors/core';
+import * as Flags from '@oclif/core/flags';
+import { describeSchemes } from '@connectors/core/internal/runtime/describe-schemes.js';
 import { ProjectCommand } from '../project-command.js';
 import { formatTable } from '../table.js';
 
@@ -12,7 +12,7 @@ export default class Schemes extends ProjectCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Schemes);
-    const project = await this.openProject(flags);
+    const project = await this.resolveProject(flags);
     const schemes = describeSchemes(project.registry);
     if (flags.json) {
       this.outJson(schemes);

@@ -1,5 +1,7 @@
-import { Args, Flags } from '@oclif/core';
-import { formatProblem, validatePaths } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { formatProblem } from '@connectors/core/internal/manifest/problem.js';
+import { validatePaths } from '@connectors/core/internal/manifest/validate-paths.js';
 import { ProjectCommand } from '../project-command.js';
 
 export default class Validate extends ProjectCommand {
@@ -21,7 +23,7 @@ Every problem is printed as one line \`file:line:col: path: message\`; the exit 
 
   async run(): Promise<void> {
     const { argv, flags } = await this.parse(Validate);
-    const project = await this.openProject(flags);
+    const project = await this.resolveProject(flags);
     const paths = argv.length > 0 ? (argv as string[]) : [project.catalogDir];
     const result = await validatePaths(paths, { registry: project.registry });
     if (flags.json) {

@@ -3,14 +3,20 @@
  * validators cached: by `$id` for our own schemas, by schema object for plugin and config schemas.
  * `useDefaults` is on: defaults live only in schemas and are applied while validating.
  */
-import { Ajv2020, type Options, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import type { JSONSchema } from '../plugin-api.js';
+
+// Ajv's compiler is loaded on first use, not at import: our own schemas and the built-in schemes'
+// are precompiled (see standalone.ts), so `list` and `validate` of the catalog never load it.
+const require = createRequire(import.meta.url);
 
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
 /** ajv-formats' plugin (its CommonJS default export, whichever way the loader hands it over). */
-export const addFormats: AddFormats =
-  ((addFormatsModule as unknown as { default?: AddFormats }).default ?? (addFormatsModule as unknown as AddFormats));
+export function addFormats(ajv: Ajv2020): Ajv2020 {
+  const module = require('ajv-formats') as AddFormats | { default: AddFormats };
+  return (typeof module === 'function' ? module : module.default)(ajv);
+}
 
 let instance: Ajv2020 | undefined;
 const bySchema = new WeakMap<object, ValidateFunction>();
@@ -21,7 +27,8 @@ export const AJV_OPTIONS: Options = { allErrors: true, verbose: true, strict: fa
 /** The shared Ajv instance, with {@link AJV_OPTIONS} and the formats. */
 export function getAjv(): Ajv2020 {
   if (!instance) {
-    instance = new Ajv2020(AJV_OPTIONS);
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    instance = new Ajv(AJV_OPTIONS);
     addFormats(instance);
   }
   return instance;

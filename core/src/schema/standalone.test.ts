@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,6 +18,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Loads generated code the way the build's output is loaded: a .cjs module required from core. */
 function loadStandalone(file: string): ValidateFunction {
   const path = join(scratch, `${file}.cjs`);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, buildStandaloneValidator(loadValidationSchema(file)));
   return createRequire(path)(path) as ValidateFunction;
 }
@@ -47,8 +48,9 @@ function manifests(): Array<[string, unknown]> {
 }
 
 describe('precompiled validators', () => {
-  it('exist for the manifest and the project config', () => {
-    expect(PRECOMPILED_SCHEMAS).toEqual(['connector.schema.json', 'connectors.config.schema.json']);
+  it('exist for the manifest, the project config and every built-in scheme', () => {
+    const schemes = readdirSync(join(repo, 'schemas', 'auth')).map((file) => `auth/${file}`);
+    expect([...PRECOMPILED_SCHEMAS].sort()).toEqual(['connector.schema.json', 'connectors.config.schema.json', ...schemes].sort());
   });
 
   const cases = manifests();

@@ -12,8 +12,7 @@ type StandaloneCode = (ajv: Ajv2020, refsOrFunc?: unknown) => string;
 const standaloneCode: StandaloneCode =
   (standaloneModule as unknown as { default?: StandaloneCode }).default ?? (standaloneModule as unknown as StandaloneCode);
 
-/** The schema files that are precompiled, by the file name the module gets (`<name>.cjs`). */
-export const PRECOMPILED_SCHEMAS: readonly string[] = ['connector.schema.json', 'connectors.config.schema.json'];
+export { PRECOMPILED_SCHEMAS } from './precompiled-schemas.js';
 
 /** CommonJS source of a module whose export is the validate function of `schema`. */
 export function buildStandaloneValidator(schema: JSONSchema): string {

@@ -4,6 +4,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { AuthScheme, JSONSchema } from '../plugin-api.js';
 import { compileForeignSchema, compileOwnSchema } from './ajv.js';
 import { loadSchema, loadValidationSchema } from './load-schema.js';
+import { PRECOMPILED_SCHEMAS } from './precompiled-schemas.js';
 
 /** The `$id` of the manifest schema, for editors and `$schema` lines. */
 export const MANIFEST_SCHEMA_ID = 'https://connectors.dev/schemas/v1/connector.schema.json';
@@ -47,11 +48,22 @@ export function getProjectConfigValidator(): ValidateFunction {
 
 const OPEN_OPTIONS: JSONSchema = { type: 'object' };
 
+/** The file of a built-in scheme's options schema, by the schema object `loadSchema` returned for it. */
+let precompiledFiles: WeakMap<object, string> | undefined;
+function precompiledFileOf(schema: JSONSchema): string | undefined {
+  precompiledFiles ??= new WeakMap(
+    PRECOMPILED_SCHEMAS.filter((file) => file.startsWith('auth/')).map((file) => [loadSchema(file), file]),
+  );
+  return precompiledFiles.get(schema);
+}
+
 /**
  * Validates a scheme's options (the `auth` block without `scheme`, `refresh_before`, `apply`),
- * applying the scheme schema's defaults. Compiled once per options schema; a scheme without one
- * accepts any options.
+ * applying the scheme schema's defaults. A built-in scheme's is precompiled; a plugin's is
+ * compiled once per options schema; a scheme without one accepts any options.
  */
 export function getSchemeOptionsValidator(scheme: AuthScheme): ValidateFunction {
-  return compileForeignSchema(scheme.options ?? OPEN_OPTIONS);
+  const options = scheme.options ?? OPEN_OPTIONS;
+  const file = precompiledFileOf(options);
+  return file ? ownValidator(file) : compileForeignSchema(options);
 }

@@ -99,3 +99,29 @@ describe('FileStateStore', () => {
     await expect(store.load('x', 'default')).rejects.toThrow(ConnectorsError);
   });
 });
+
+describe('state size caps (issue 9)', () => {
+  it('refuses to save a state over 16 MiB and keeps the one saved before', async () => {
+    const store = new FileStateStore(dir);
+    await store.save('demo', 'default', { bookmarks: { a: { cursor: 1 } } });
+    const before = await readFile(store.pathOf('demo', 'default'), 'utf8');
+    const huge = { bookmarks: { a: { cursor: 'x'.repeat(16 * 1024 * 1024) } } };
+    await expect(store.save('demo', 'default', huge)).rejects.toThrow(
+      /^The state of demo \(connection default\) would be 16\.0 MiB, more than the 16\.0 MiB a state may be; it was not saved/,
+    );
+    expect(await readFile(store.pathOf('demo', 'default'), 'utf8')).toBe(before);
+  });
+
+  it('refuses a --state file over 16 MiB, or nested deeper than 1000 levels, with a UsageError', async () => {
+    const big = join(dir, 'big.json');
+    await writeFile(big, JSON.stringify({ bookmarks: {}, pad: 'x'.repeat(16 * 1024 * 1024) }));
+    await expect(loadStateFile(big)).rejects.toThrow(UsageError);
+    await expect(loadStateFile(big)).rejects.toThrow(`The state file ${big} is larger than 16.0 MiB, the most a state may be.`);
+    const deep = join(dir, 'deep.json');
+    await writeFile(deep, `{"bookmarks":{},"x":${'['.repeat(1000)}${']'.repeat(1000)}}`);
+    await expect(loadStateFile(deep)).rejects.toThrow(`The state in ${deep} is nested deeper than 1000 levels, the most a state may be.`);
+    const fine = join(dir, 'fine.json');
+    await writeFile(fine, `{"bookmarks":{},"x":${'['.repeat(998)}${']'.repeat(998)}}`);
+    await expect(loadStateFile(fine)).resolves.toMatchObject({ bookmarks: {} });
+  });
+});

@@ -1,9 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConnectorsError, UsageError } from '../errors.js';
 import type { CursorValue } from './incremental.js';
 import { writeFileAtomic } from '../secrets/atomic-file.js';
 import { isFileSafeName, quoteName } from '../secrets/store.js';
+import { formatMiB, jsonNestingDepth, readTextWithin, STATE_MAX_BYTES, STATE_MAX_DEPTH } from './state-limits.js';
 
 /**
  * The Singer STATE value (DESIGN.md section 8 "State"):
@@ -64,23 +65,32 @@ export function parseStateValue(input: unknown, source: string): StateValue {
 /**
  * Reads a `--state FILE`: a STATE value object, the `state.json` that `--output` writes, a single
  * `{"type":"STATE","value":...}` message, or Singer output lines (the last STATE message wins).
- * @throws UsageError naming the file when it is missing, not JSON, or not a state.
+ * At most {@link STATE_MAX_BYTES} (16 MiB) and {@link STATE_MAX_DEPTH} (1000) levels deep.
+ * @throws UsageError naming the file when it is missing, too large, not JSON, or not a state.
  */
 export async function loadStateFile(path: string): Promise<StateValue> {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readTextWithin(path, STATE_MAX_BYTES);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
       code === 'ENOENT' ? `The state file ${path} does not exist.` : `The state file ${path} cannot be read (${code ?? 'error'}).`,
     );
   }
+  if (text === undefined) {
+    throw new UsageError(`The state file ${path} is larger than ${formatMiB(STATE_MAX_BYTES)}, the most a state may be.`, {
+      hint: 'Pass the last STATE message or the state.json that --output writes, not a whole run\'s output.',
+    });
+  }
   return parseStateText(text, path);
 }
 
 /** Parses the text of a state file; see {@link loadStateFile}. */
 export function parseStateText(text: string, source: string): StateValue {
+  if (jsonNestingDepth(text) > STATE_MAX_DEPTH) {
+    throw new UsageError(`The state in ${source} is nested deeper than ${STATE_MAX_DEPTH} levels, the most a state may be.`);
+  }
   try {
     return parseStateValue(JSON.parse(text), source);
   } catch (error) {
@@ -122,14 +132,21 @@ export class FileStateStore implements StateStore {
 
   async load(connector: string, connection: string): Promise<StateValue | undefined> {
     const path = this.pathOf(connector, connection);
-    let text: string;
+    let text: string | undefined;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readTextWithin(path, STATE_MAX_BYTES);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new ConnectorsError(`The saved state ${path} cannot be read.`, { code: 'ERR_STATE' });
     }
+    if (text === undefined) {
+      throw new ConnectorsError(`The saved state ${path} is larger than ${formatMiB(STATE_MAX_BYTES)}, the most a state may be.`, {
+        code: 'ERR_STATE',
+        hint: 'Delete it, or run with --full-refresh or --state FILE.',
+      });
+    }
     try {
+      if (jsonNestingDepth(text) > STATE_MAX_DEPTH) throw new UsageError('too deep');
       return parseStateValue(JSON.parse(text), path);
     } catch {
       throw new ConnectorsError(`The saved state ${path} is not a valid state file.`, {
@@ -139,10 +156,23 @@ export class FileStateStore implements StateStore {
     }
   }
 
+  /**
+   * Replaces the saved state, atomically.
+   * @throws ConnectorsError when the state would be larger than {@link STATE_MAX_BYTES}; the
+   * state saved before is then kept as it was.
+   */
   async save(connector: string, connection: string, value: StateValue): Promise<void> {
     const path = this.pathOf(connector, connection);
+    const text = `${JSON.stringify(value, null, 2)}\n`;
+    const bytes = Buffer.byteLength(text);
+    if (bytes > STATE_MAX_BYTES) {
+      throw new ConnectorsError(
+        `The state of ${connector} (connection ${connection}) would be ${formatMiB(bytes)}, more than the ${formatMiB(STATE_MAX_BYTES)} a state may be; it was not saved, and the state saved before is kept.`,
+        { code: 'ERR_STATE_TOO_LARGE' },
+      );
+    }
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+    await writeFileAtomic(path, text);
   }
 }
 

@@ -1,5 +1,7 @@
-import { Args, Flags } from '@oclif/core';
-import { loginConnection, parseConfigFlags } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { loginConnection } from '@connectors/core/internal/runtime/auth-commands.js';
+import { parseConfigFlags } from '@connectors/core/internal/config/index.js';
 import { configFlag, connectionFlag } from '../../connection-flags.js';
 import { openBrowser } from '../../open-browser.js';
 import { ProjectCommand } from '../../project-command.js';

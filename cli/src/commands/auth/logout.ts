@@ -1,5 +1,5 @@
-import { Args } from '@oclif/core';
-import { logoutConnection } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import { logoutConnection } from '@connectors/core/internal/runtime/auth-commands.js';
 import { connectionFlag } from '../../connection-flags.js';
 import { ProjectCommand } from '../../project-command.js';
 

@@ -1,5 +1,6 @@
-import { Args, Flags } from '@oclif/core';
-import { describeAuthStatus } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { describeAuthStatus } from '@connectors/core/internal/runtime/auth-commands.js';
 import { connectionFlag } from '../../connection-flags.js';
 import { ProjectCommand } from '../../project-command.js';
 

@@ -1,5 +1,6 @@
-import { Args, Flags } from '@oclif/core';
-import { addCaller } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { addCaller } from '@connectors/core/internal/serve/manage-callers.js';
 import { ProjectCommand } from '../../project-command.js';
 
 export default class CallersAdd extends ProjectCommand {

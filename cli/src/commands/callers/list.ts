@@ -1,5 +1,5 @@
-import { Flags } from '@oclif/core';
-import { listCallers } from '@connectors/core';
+import * as Flags from '@oclif/core/flags';
+import { listCallers } from '@connectors/core/internal/serve/manage-callers.js';
 import { ProjectCommand } from '../../project-command.js';
 import { formatTable } from '../../table.js';
 

@@ -1,5 +1,5 @@
-import { Args } from '@oclif/core';
-import { removeCaller } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import { removeCaller } from '@connectors/core/internal/serve/manage-callers.js';
 import { ProjectCommand } from '../../project-command.js';
 
 export default class CallersRemove extends ProjectCommand {

@@ -1,5 +1,7 @@
-import { Args, Command } from '@oclif/core';
-import { installPlugin, resolveHomeDir } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import { installPlugin } from '@connectors/core/internal/plugins/index.js';
+import { resolveHomeDir } from '@connectors/core/internal/runtime/resolve-project.js';
 import { checkPathValues } from '../../flag-values.js';
 
 export default class PluginsInstall extends Command {

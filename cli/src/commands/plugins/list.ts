@@ -1,5 +1,5 @@
-import { Flags } from '@oclif/core';
-import { describePlugins } from '@connectors/core';
+import * as Flags from '@oclif/core/flags';
+import { describePlugins } from '@connectors/core/internal/plugins/index.js';
 import { ProjectCommand } from '../../project-command.js';
 import { formatTable } from '../../table.js';
 
@@ -12,7 +12,7 @@ export default class PluginsList extends ProjectCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(PluginsList);
-    const project = await this.openProject(flags);
+    const project = await this.resolveProject(flags);
     const plugins = describePlugins(project.plugins);
     if (flags.json) {
       this.outJson(plugins);

@@ -1,5 +1,7 @@
-import { Args, Command } from '@oclif/core';
-import { resolveHomeDir, uninstallPlugin } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import { Command } from '@oclif/core/command';
+import { resolveHomeDir } from '@connectors/core/internal/runtime/resolve-project.js';
+import { uninstallPlugin } from '@connectors/core/internal/plugins/index.js';
 
 export default class PluginsUninstall extends Command {
   static override summary = 'Uninstall a plugin package that `plugins install` installed.';

@@ -1,5 +1,5 @@
-import { Args } from '@oclif/core';
-import { deleteConnectionSecret } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import { deleteConnectionSecret } from '@connectors/core/internal/runtime/connection-secrets.js';
 import { connectionFlag } from '../../connection-flags.js';
 import { ProjectCommand } from '../../project-command.js';
 

@@ -1,5 +1,6 @@
-import { Args, Flags } from '@oclif/core';
-import { listConnectionSecrets } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { listConnectionSecrets } from '@connectors/core/internal/runtime/connection-secrets.js';
 import { connectionFlag } from '../../connection-flags.js';
 import { ProjectCommand } from '../../project-command.js';
 import { formatTable } from '../../table.js';

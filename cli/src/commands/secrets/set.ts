@@ -1,5 +1,6 @@
-import { Args, Flags } from '@oclif/core';
-import { setConnectionSecret } from '@connectors/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
+import { setConnectionSecret } from '@connectors/core/internal/runtime/connection-secrets.js';
 import { connectionFlag } from '../../connection-flags.js';
 import { ProjectCommand } from '../../project-command.js';
 import { readSecretValue } from '../../read-secret-value.js';
