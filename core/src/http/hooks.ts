@@ -51,6 +51,8 @@ export interface RequestState {
   renewed: boolean;
   session?: Session;
   applied?: AppliedSnapshot;
+  /** got's code of the last failure (`ECONNRESET`, ...), noted by `beforeError` before it wraps it. */
+  errorCode?: string;
 }
 
 /** What the hooks need from the client. */
@@ -192,6 +194,7 @@ export function createBeforeErrorHook(deps: HookDependencies): BeforeErrorHook {
   return (error: RequestError) => {
     if (error.name === 'HTTPError') return error;
     const state = getRequestState(error.options);
+    if (state) state.errorCode = error.code;
     const method = state?.method ?? String(error.options?.method ?? 'GET');
     const url = state?.url ?? String(error.options?.url ?? '');
     return toHttpError(error, { method, url, retries: state?.retries }, deps.redactor);
