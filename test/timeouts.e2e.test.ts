@@ -67,4 +67,33 @@ describe('timeouts', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout + bad.stderr).toMatch(/connector\.yaml:\d+:\d+/);
   });
+
+  it('a connection reset part-way through a page is retried and each record is written once', async (t) => {
+    const records = Array.from({ length: 2000 }, (_, id) => ({ id, name: `record ${id}` }));
+    const body = JSON.stringify({ data: records });
+    let requests = 0;
+    const server = createServer((req, res) => {
+      requests += 1;
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+      // The first answer breaks off after about a third of the page, once those bytes are out.
+      if (requests === 1) res.write(body.slice(0, Math.floor(body.length / 3)), () => setTimeout(() => res.socket?.destroy(), 100));
+      else res.end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.onTestFinished(() => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { home, cleanup } = makeHome();
+    t.onTestFinished(() => cleanup());
+    const file = writeManifest(home, 'stalling', manifest('{idle: 10}'));
+    const result = await runCli(['run', file, '--config', `base_url=${url}`], { env: { CONNECTORS_HOME: home } });
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.code).toBe(0);
+    const ids = result.stdout
+      .split('\n')
+      .filter((line) => line.includes('"type":"RECORD"'))
+      .map((line) => (JSON.parse(line) as { record: { id: number } }).record.id);
+    expect(ids).toEqual(records.map((record) => record.id));
+    expect(requests).toBe(2);
+  });
 });

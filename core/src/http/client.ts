@@ -25,6 +25,7 @@ import { DEFAULT_RETRY_LIMIT, resolveRetryPolicy } from './retry.js';
 import { DEFAULT_TIMEOUT_SECONDS, resolveTimeouts, type ResolvedTimeouts } from './timeouts.js';
 import { createStatusError, toHttpError } from './to-http-error.js';
 import type { RuntimeHttpRequestOptions } from './types.js';
+import { sendStreamed, type StreamedResponse, type StreamingHttpClient } from './streamed-request.js';
 import { HttpError } from '../errors.js';
 
 const require = createRequire(import.meta.url);
@@ -77,8 +78,10 @@ export interface RuntimeHttpClientOptions {
 }
 
 /** The runtime's {@link HttpClient}: requests may carry a `retry` override. */
-export interface RuntimeHttpClient extends HttpClient {
+export interface RuntimeHttpClient extends StreamingHttpClient {
   request(options: RuntimeHttpRequestOptions): Promise<HttpResponse>;
+  /** Like `request`, but resolves at the headers of a 2xx answer and hands the body over as it downloads. */
+  stream(options: RuntimeHttpRequestOptions): Promise<StreamedResponse>;
   /** The got instance with the hooks, for callers that need got itself. */
   readonly got: Got;
 }
@@ -145,6 +148,15 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
 
   return {
     got: instance,
+    stream(request: RuntimeHttpRequestOptions): Promise<StreamedResponse> {
+      const url = buildUrl(request);
+      const headers = lowerCaseHeaders(request.headers);
+      const body = buildBody(request, headers);
+      const method = (request.method ?? 'GET').toUpperCase();
+      const requestTimeouts = resolveTimeouts(request.timeout, defaultTimeouts);
+      const prepared = { method, url, headers, body, request, timeout: gotTimeouts(requestTimeouts), timeouts: requestTimeouts };
+      return sendStreamed(instance, prepared, { ...deps, retry: options.retry });
+    },
     async request(request: RuntimeHttpRequestOptions): Promise<HttpResponse> {
       const method = (request.method ?? 'GET').toUpperCase();
       const url = buildUrl(request);

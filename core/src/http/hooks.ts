@@ -67,6 +67,8 @@ export interface RequestState {
   sessionTemplates?: SessionTemplates;
   /** The request's response and idle timeouts, for the message when one runs out. */
   timeouts?: ResolvedTimeouts;
+  /** got's code of the last failure (`ECONNRESET`, ...), noted by `beforeError` before it wraps it. */
+  errorCode?: string;
 }
 
 /** What the hooks need from the client. */
@@ -232,6 +234,7 @@ export function createBeforeErrorHook(deps: HookDependencies): BeforeErrorHook {
   return (error: RequestError) => {
     if (error.name === 'HTTPError' || error.name === 'AbortError') return error;
     const state = getRequestState(error.options);
+    if (state) state.errorCode = error.code;
     const method = state?.method ?? String(error.options?.method ?? 'GET');
     const url = state?.url ?? String(error.options?.url ?? '');
     if (error.name === 'MaxRedirectsError') return tooManyRedirects(method, url, error.options?.maxRedirects, deps);

@@ -9,8 +9,10 @@ import {
   resolveIncrementalParam,
   type CursorValue,
 } from './incremental.js';
-import { createPaginator, type PageToken } from './pagination/index.js';
-import { compilePath, extractRecordsWith } from './records.js';
+import { isStreamingHttpClient } from '../http/streamed-request.js';
+import { readPageRecords, type PageEnd } from './page-records.js';
+import { createPaginator, type PageRecords, type PageToken } from './pagination/index.js';
+import { compilePath, parsePath } from './records.js';
 import { compileStreamRequest, streamOrigin, type IncrementalParam, type SessionValues } from './stream-request.js';
 
 /** The template values a stream renders with besides `state` and `page`. */
@@ -99,6 +101,7 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
   const requests = compileStreamRequest(manifest, stream, options.origin);
   const paginator = createPaginator(stream.pagination, { stream: name });
   const getRecords = compilePath(stream.records);
+  const steps = stream.records === undefined || stream.records === '' ? [] : parsePath(stream.records);
   const where = { stream: name, ...(stream.records ? { path: stream.records } : {}) };
   const tracker = incremental?.cursor_field !== undefined ? new CursorTracker(incremental.cursor_field, saved) : undefined;
 
@@ -124,23 +127,70 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
     signal?.throwIfAborted();
     const request = requests.build({ ...base, page: token.page }, token, incrementalParam, options.templateValues.forSession);
     if (signal !== undefined) request.signal = signal;
-    const response = await send(http, request, name);
-    const body = parseBody(response, name);
-    let records = extractRecordsWith(body, getRecords, { ...where, url: describeUrl(response.url) });
-    const next: PageToken | undefined = paginator.nextPage({ body, response, records }, token);
-    if (limit !== undefined && total + records.length >= limit) {
-      const cut = total + records.length > limit;
-      if (cut) records = records.slice(0, limit - total);
-      complete = !cut && next === undefined;
+    const page = await openPage(http, request, name);
+    const reader = readPageRecords(page.chunks, {
+      steps,
+      getter: getRecords,
+      where: { ...where, url: describeUrl(page.response.url) },
+      notJson: page.notJson,
+    });
+    let count = 0;
+    let first: unknown;
+    let last: unknown;
+    let cut = false;
+    let end: PageEnd | undefined;
+    const take = (records: unknown[]): unknown[] => {
+      if (limit !== undefined && total + count + records.length > limit) {
+        cut = true;
+        records = records.slice(0, limit - total - count);
+      }
+      if (records.length > 0) {
+        if (count === 0) first = records[0];
+        last = records[records.length - 1];
+        count += records.length;
+        tracker?.observe(records);
+      }
+      return records;
+    };
+    try {
+      while (!cut) {
+        const step = await nextBatch(reader, name, request);
+        if (step.done) {
+          end = step.value;
+          break;
+        }
+        const records = take(step.value);
+        if (records.length > 0) yield { type: 'records', stream: name, records };
+      }
+    } finally {
+      // Cut by --limit, failed, or the consumer stopped: stop the download.
+      if (end === undefined) {
+        page.close();
+        await reader.return({ body: undefined, records: [] }).catch(() => undefined);
+      }
+    }
+    let next: PageToken | undefined;
+    if (end !== undefined) {
+      // A page parsed whole: the paginator sees it before its records are written.
+      const rest = end.records;
+      const all = rest.length === 0 ? undefined : { count: count + rest.length, first: count === 0 ? rest[0] : first, last: rest[rest.length - 1] };
+      const summary: PageRecords = all ?? (count === 0 ? { count } : { count, first, last });
+      next = paginator.nextPage({ body: end.body, response: page.response, records: summary }, token);
+      const records = take(rest);
+      if (records.length > 0) yield { type: 'records', stream: name, records };
+    }
+    if (cut) {
+      complete = false;
+      token = undefined;
+    } else if (limit !== undefined && total + count >= limit) {
+      complete = next === undefined;
       token = undefined;
     } else {
       token = next;
     }
     number += 1;
-    total += records.length;
-    tracker?.observe(records);
-    if (records.length > 0) yield { type: 'records', stream: name, records };
-    yield { type: 'page', stream: name, number, records: records.length, total };
+    total += count;
+    yield { type: 'page', stream: name, number, records: count, total };
     if (tracker !== undefined && (token !== undefined || !complete)) {
       const checkpoint = tracker.checkpoint();
       if (checkpoint !== undefined && checkpoint !== lastCheckpoint) {
@@ -154,19 +204,56 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
   if (final !== undefined) yield { type: 'state', stream: name, cursor: final, final: true };
 }
 
-async function send(http: HttpClient, request: Parameters<HttpClient['request']>[0], stream: string): Promise<HttpResponse> {
+/** One page's answer: its headers and final URL, its body as chunks, and how to stop reading it. */
+interface OpenPage {
+  response: Pick<HttpResponse, 'headers' | 'url'>;
+  chunks: AsyncIterable<Buffer> | Iterable<Buffer>;
+  notJson: () => Error;
+  close: () => void;
+}
+
+/** Sends a page's request: streamed when the client can, else buffered (one chunk). */
+async function openPage(http: HttpClient, request: Parameters<HttpClient['request']>[0], stream: string): Promise<OpenPage> {
   try {
-    return await http.request(request);
+    if (isStreamingHttpClient(http)) {
+      const response = await http.stream(request);
+      return {
+        response,
+        chunks: response.body,
+        notJson: () => response.notJsonError(),
+        close: () => response.body.destroy(),
+      };
+    }
+    const response = await http.request(request);
+    return {
+      response,
+      chunks: [Buffer.from(response.body, 'utf8')],
+      notJson: () => {
+        try {
+          response.json();
+        } catch (error) {
+          return error as Error;
+        }
+        return new HttpError(`The body from ${describeUrl(response.url)} is not JSON.`);
+      },
+      close: () => undefined,
+    };
   } catch (error) {
     throw prefixError(error, stream, request);
   }
 }
 
-function parseBody(response: HttpResponse, stream: string): unknown {
+/** The reader's next batch; a failure while downloading or parsing names the stream (a records error already does). */
+async function nextBatch(
+  reader: AsyncGenerator<unknown[], PageEnd, undefined>,
+  stream: string,
+  request: Parameters<HttpClient['request']>[0],
+): Promise<IteratorResult<unknown[], PageEnd>> {
   try {
-    return response.json();
+    return await reader.next();
   } catch (error) {
-    throw prefixError(error, stream, { method: undefined, url: response.url });
+    if (error instanceof HttpError && error.code === 'ERR_RECORDS') throw error;
+    throw prefixError(error, stream, request);
   }
 }
 

@@ -42,7 +42,7 @@ export class CursorPaginator implements Paginator {
   }
 
   nextPage(result: PageResult): PageToken | undefined {
-    if (result.records.length === 0) return undefined;
+    if (result.records.count === 0) return undefined;
     const value = this.#getCursor(result.body);
     if (value === undefined || value === null || value === '') return undefined;
     const cursor = typeof value === 'object' ? JSON.stringify(value) : String(value);

@@ -7,7 +7,8 @@ import { createOffsetPaginator } from './offset.js';
 import { createPagePaginator } from './page.js';
 import type { PageToken, Paginator, PaginatorContext } from './paginator.js';
 
-export type { PageResult, PageToken, PageValues, Paginator, PaginatorContext } from './paginator.js';
+export type { PageRecords, PageResult, PageToken, PageValues, Paginator, PaginatorContext } from './paginator.js';
+export { summarizeRecords } from './paginator.js';
 
 /** Builds a paginator from one manifest `pagination` block. */
 export type PaginatorFactory<P extends Pagination> = (definition: P, context: PaginatorContext) => Paginator;

@@ -20,7 +20,7 @@ export class LinkPaginator implements Paginator {
   }
 
   nextPage(result: PageResult): PageToken | undefined {
-    if (result.records.length === 0) return undefined;
+    if (result.records.count === 0) return undefined;
     const next = findNextLink(result.response.headers.link);
     if (next === undefined || next === '') return undefined;
     return this.#follower.follow(next, result);

@@ -22,7 +22,7 @@ export class NextUrlPaginator implements Paginator {
   }
 
   nextPage(result: PageResult): PageToken | undefined {
-    if (result.records.length === 0) return undefined;
+    if (result.records.count === 0) return undefined;
     const next = this.#getNext(result.body);
     if (next === undefined || next === null || next === '') return undefined;
     return this.#follower.follow(String(next), result);

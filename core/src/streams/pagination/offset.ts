@@ -33,7 +33,7 @@ export class OffsetPaginator implements Paginator {
   }
 
   nextPage(result: PageResult, token: PageToken): PageToken | undefined {
-    const count = result.records.length;
+    const count = result.records.count;
     if (count === 0 || count < this.options.pageSize) return undefined;
     const fingerprint = fingerprintPage(result.records);
     if (fingerprint === this.#lastFingerprint) throw createLoopError(this.context, 'returned the same page for two offsets');

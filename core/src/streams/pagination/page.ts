@@ -35,7 +35,7 @@ export class PagePaginator implements Paginator {
   }
 
   nextPage(result: PageResult, token: PageToken): PageToken | undefined {
-    const count = result.records.length;
+    const count = result.records.count;
     const { pageSize } = this.options;
     if (count === 0 || (pageSize !== undefined && count < pageSize)) return undefined;
     const fingerprint = fingerprintPage(result.records);

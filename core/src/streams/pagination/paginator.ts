@@ -35,8 +35,20 @@ export interface PageResult {
   body: unknown;
   /** The response (headers, final URL). */
   response: Pick<HttpResponse, 'headers' | 'url'>;
-  /** The page's records (read only: paginators look at the count, and at most the ends). */
-  records: readonly unknown[];
+  /** What a paginator may know of the page's records: records stream through, they are not kept. */
+  records: PageRecords;
+}
+
+/** A page's records as paginators see them: how many, and the first and last (for loop checks). */
+export interface PageRecords {
+  readonly count: number;
+  readonly first?: unknown;
+  readonly last?: unknown;
+}
+
+/** The {@link PageRecords} of a page whose records are all at hand. */
+export function summarizeRecords(records: readonly unknown[]): PageRecords {
+  return records.length === 0 ? { count: 0 } : { count: records.length, first: records[0], last: records[records.length - 1] };
 }
 
 /** One pagination strategy, created per stream run (it may remember values already seen). */
@@ -83,7 +95,7 @@ export class SeenValues {
  * A cheap identity of a page (count, first and last record) to catch an API that ignores the
  * offset or page parameter and serves the same full page forever.
  */
-export function fingerprintPage(records: readonly unknown[]): string {
-  if (records.length === 0) return '0';
-  return `${records.length}\u0000${JSON.stringify(records[0])}\u0000${JSON.stringify(records[records.length - 1])}`;
+export function fingerprintPage(records: PageRecords): string {
+  if (records.count === 0) return '0';
+  return `${records.count}\u0000${JSON.stringify(records.first)}\u0000${JSON.stringify(records.last)}`;
 }

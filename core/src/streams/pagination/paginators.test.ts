@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, ManifestError } from '../../errors.js';
 import type { Pagination } from '../../manifest/types.js';
-import { createPaginator, type PageResult, type PageToken, type Paginator } from './index.js';
+import { createPaginator, summarizeRecords, type PageResult, type PageToken, type Paginator } from './index.js';
 
 const context = { stream: 'items' };
 const recordsOf = (n: number, from = 0): unknown[] => Array.from({ length: n }, (_, i) => ({ id: from + i }));
 const result = (records: unknown[], body: unknown = {}, headers: Record<string, string> = {}, url = 'https://api.test/items'): PageResult => ({
   body,
-  records,
+  records: summarizeRecords(records),
   response: { headers, url },
 });
 
