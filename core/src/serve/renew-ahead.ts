@@ -61,7 +61,7 @@ export interface RenewAheadOptions {
   timers?: RenewAheadTimers;
   /** In [0, 1): the jitter. Default `Math.random`. */
   random?: () => number;
-  /** How often the store is scanned for new connections and changed secrets. Default 10 s. */
+  /** How often the store is scanned for new connections and changed secrets. Default 15 s. */
   rescanMs?: number;
 }
 
@@ -76,8 +76,20 @@ interface Tracked {
   /** Set after a permanent refusal: the secrets and session it happened with. */
   refusedWith?: string;
   failures: number;
+  /** How much earlier than the window the armed timer fires (its jitter), in ms. */
+  leadMs: number;
   timer?: unknown;
   running?: Promise<void>;
+}
+
+/** A connector of the catalog, as the rescans need it. */
+interface ServedConnector {
+  catalogName: string;
+  connector: string;
+  scheme: string;
+  refreshBefore: number;
+  /** Some required secret is set in the environment: then `default` is served (DESIGN.md section 9). */
+  envSuppliesSecrets: boolean;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -94,6 +106,7 @@ export class RenewAhead {
   private readonly rescanMs: number;
   private readonly tracked = new Map<string, Tracked>();
   private readonly listeners: ((event: RenewalEvent) => void)[] = [];
+  private connectors?: ServedConnector[];
   private rescanTimer?: unknown;
   private rescanning?: Promise<void>;
   private stopped = false;
@@ -107,7 +120,7 @@ export class RenewAhead {
     this.log = options.log ?? container.resolve<Logger>(LOGGER);
     this.timers = options.timers ?? defaultTimers;
     this.random = options.random ?? Math.random;
-    this.rescanMs = options.rescanMs ?? 10_000;
+    this.rescanMs = options.rescanMs ?? 15_000;
   }
 
   /** Discovers every stored connection of the catalog's connectors and arms one timer per session. */
@@ -144,9 +157,11 @@ export class RenewAhead {
   touch(connector: string, connection: string): void {
     const entry = this.tracked.get(keyOf({ connector, connection }));
     if (!entry || this.stopped || entry.running) return;
-    entry.running = this.refresh(entry).finally(() => {
-      entry.running = undefined;
-    });
+    entry.running = this.refresh(entry)
+      .catch((error: unknown) => this.log.warn(`Could not re-read the session of ${describeRef(entry.ref)} (${codeOf(error)}).`))
+      .finally(() => {
+        entry.running = undefined;
+      });
   }
 
   /** Resolves when no renewal, touch or rescan is running (for tests and shutdown). */
@@ -191,36 +206,46 @@ export class RenewAhead {
     }, this.rescanMs);
   }
 
-  /** Picks up new connections, drops removed ones, and re-arms those whose session or secrets changed. */
-  private async rescan(): Promise<void> {
-    const seen = new Set<string>();
+  /** The catalog's connectors, read once at start: a changed catalog needs a restart of `serve`. */
+  private async loadConnectors(): Promise<ServedConnector[]> {
+    const connectors: ServedConnector[] = [];
     for (const catalogEntry of await listCatalog(this.project.catalogDir, { registry: this.project.registry })) {
       const target = await openConnectorTarget(this.project, { connector: catalogEntry.name });
-      const connector = target.manifest.name;
-      const connections = new Set(await this.store.listConnections(connector));
       const names = collectRequiredSecrets(target.registered.scheme, target.manifest.secrets).flatMap((spec) => [spec.name, ...(spec.aliases ?? [])]);
-      if (names.some((name) => this.project.env[secretEnvName(connector, name)])) connections.add('default');
+      connectors.push({
+        catalogName: catalogEntry.name,
+        connector: target.manifest.name,
+        scheme: target.manifest.auth.scheme,
+        refreshBefore: target.manifest.auth.refresh_before ?? DEFAULT_REFRESH_BEFORE,
+        envSuppliesSecrets: names.some((name) => Boolean(this.project.env[secretEnvName(target.manifest.name, name)])),
+      });
+    }
+    return connectors;
+  }
+
+  /** Picks up new connections, drops removed ones, and re-arms those whose session or secrets changed. */
+  private async rescan(): Promise<void> {
+    this.connectors ??= await this.loadConnectors();
+    const seen = new Set<string>();
+    for (const served of this.connectors) {
+      const connections = new Set(await this.store.listConnections(served.connector));
+      if (served.envSuppliesSecrets) connections.add('default');
       for (const connection of connections) {
         if (!isFileSafeName(connection)) continue;
-        const ref = { connector, connection };
+        const ref = { connector: served.connector, connection };
         const key = keyOf(ref);
         seen.add(key);
         let entry = this.tracked.get(key);
         if (!entry) {
-          entry = {
-            ref,
-            catalogName: catalogEntry.name,
-            scheme: target.manifest.auth.scheme,
-            refreshBefore: target.manifest.auth.refresh_before ?? DEFAULT_REFRESH_BEFORE,
-            failures: 0,
-          };
+          entry = { ref, catalogName: served.catalogName, scheme: served.scheme, refreshBefore: served.refreshBefore, failures: 0, leadMs: 0 };
           this.tracked.set(key, entry);
         }
-        if (!entry.running && !this.stopped) await this.refresh(entry);
+        if (entry.running || this.stopped) continue;
+        await this.refresh(entry).catch((error: unknown) => this.log.warn(`Could not re-read the session of ${describeRef(ref)} (${codeOf(error)}).`));
       }
     }
     for (const [key, entry] of this.tracked) {
-      if (seen.has(key)) continue;
+      if (seen.has(key) || entry.running) continue;
       this.disarm(entry);
       this.tracked.delete(key);
     }
@@ -255,15 +280,20 @@ export class RenewAhead {
       const expires = session?.expiresAt === undefined ? Number.NaN : Date.parse(session.expiresAt);
       if (!session || Number.isNaN(expires)) return; // missing: first use makes it; static: 401 renews it
       const window = renewalWindowMs(session, entry.refreshBefore);
-      const jitter = this.random() * JITTER_SHARE * window;
-      delay = Math.max(0, expires - window - jitter - this.now());
+      entry.leadMs = Math.floor(this.random() * JITTER_SHARE * window);
+      delay = Math.max(0, expires - window - entry.leadMs - this.now());
     }
     entry.timer = this.timers.setTimeout(() => {
       entry.timer = undefined;
       if (this.stopped || entry.running) return;
-      entry.running = this.renew(entry).finally(() => {
-        entry.running = undefined;
-      });
+      entry.running = this.renew(entry)
+        .catch((error: unknown) => {
+          this.log.warn(`Renewing the session of ${describeRef(entry.ref)} ahead of time failed (${codeOf(error)}); retrying.`);
+          this.arm(entry, renewalBackoffMs(Math.max(1, entry.failures)));
+        })
+        .finally(() => {
+          entry.running = undefined;
+        });
     }, Math.min(delay, MAX_TIMER_MS));
   }
 
@@ -276,14 +306,14 @@ export class RenewAhead {
   private async renew(entry: Tracked): Promise<void> {
     const started = this.now();
     const before = await this.store.getSession(entry.ref).catch(() => undefined);
-    if (before?.expiresAt !== undefined && !isDueForRenewal(before, new Date(started), entry.refreshBefore) && entry.failures === 0) {
+    if (before?.expiresAt !== undefined && !isDueForRenewal(before, new Date(started + entry.leadMs), entry.refreshBefore) && entry.failures === 0) {
       entry.session = summarize(before); // renewed elsewhere since the timer was armed
       this.arm(entry);
       return;
     }
     try {
       const open = await openConnection(this.project, { connector: entry.catalogName, connection: entry.ref.connection });
-      await open.sessions.renewIfDue(open.binding);
+      const { renewed } = await open.sessions.renewIfDue(open.binding, entry.leadMs);
       const after = await this.store.getSession(entry.ref);
       if (!after || (after.expiresAt !== undefined && isDueForRenewal(after, new Date(this.now()), entry.refreshBefore))) {
         throw new Error('the renewal left a session that is still due');
@@ -292,7 +322,7 @@ export class RenewAhead {
       entry.failures = 0;
       entry.lastError = undefined;
       entry.refusedWith = undefined;
-      if (after.savedAt !== before?.savedAt) this.emit({ ...entry.ref, result: 'ok', ms: this.now() - started });
+      if (renewed) this.emit({ ...entry.ref, result: 'ok', ms: this.now() - started });
       this.arm(entry);
     } catch (error) {
       const failure = describeRenewalFailure(error);
@@ -350,6 +380,10 @@ function summarize(session: StoredSession | undefined): Tracked['session'] {
 
 function codeOf(error: unknown): string {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'unexpected error';
+}
+
+function describeRef(ref: ConnectionRef): string {
+  return `${ref.connector}/${ref.connection}`;
 }
 
 function compare(a: string, b: string): number {

@@ -447,3 +447,42 @@ describe('SessionManager on a home that cannot be written (issue 9)', () => {
     );
   });
 });
+
+describe('SessionManager.renewIfDue (renewal ahead of time, issue 10)', () => {
+  it('renews only inside the window (moved earlier by leadMs) and says whether it renewed', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme, 60);
+    await manager.getSession(binding);
+    clock.advance(3600 - 70);
+    expect(await manager.renewIfDue(binding)).toMatchObject({ renewed: false });
+    expect(await manager.renewIfDue(binding, 9_000)).toMatchObject({ renewed: false });
+    const ahead = await manager.renewIfDue(binding, 10_000);
+    expect(ahead.renewed).toBe(true);
+    expect(ahead.session.secrets.oauth_access_token).toBe('access-2');
+    expect(scheme.calls).toHaveLength(2);
+  });
+
+  it('skips (renewed: false) what another process renewed meanwhile, re-reading under the lock', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme, 60);
+    await manager.getSession(binding);
+    clock.advance(3590);
+    const other = new SessionManager({ store, lockDir, now: clock.now, log });
+    expect((await other.renewIfDue(binding)).renewed).toBe(true);
+    expect(await manager.renewIfDue(binding)).toMatchObject({ renewed: false, session: { secrets: { oauth_access_token: 'access-2' } } });
+    expect(scheme.calls).toHaveLength(2);
+  });
+
+  it('throws the provider error where getSession would keep the old session, and keeps the refresh token', async () => {
+    const scheme = fakeScheme(clock);
+    const binding = bind(scheme, 60);
+    const first = await manager.getSession(binding);
+    clock.advance(3590);
+    scheme.next = () => Promise.reject(providerError('invalid_grant', 'revoked'));
+    await expect(manager.renewIfDue(binding)).rejects.toMatchObject({ providerError: 'invalid_grant' });
+    expect((await store.getSession(ref))?.secrets).toEqual(first.secrets);
+    // Requests meanwhile get the unexpired session without another token request.
+    expect((await manager.getSession(binding)).secrets).toEqual(first.secrets);
+    expect(scheme.calls).toHaveLength(2);
+  });
+});

@@ -53,6 +53,8 @@ export class SessionManager {
   private readonly held = new Set<string>();
   /** Cookies saved while this process held the lock (or before any session), stored with the next session. */
   private readonly pendingCookies = new Map<string, unknown>();
+  /** Sessions this process got from `scheme.authenticate` (not re-read from the store). */
+  private readonly madeHere = new WeakSet<Session>();
 
   constructor(options: SessionManagerOptions) {
     this.store = options.store;
@@ -91,15 +93,18 @@ export class SessionManager {
    * session is missing, made from other credentials or inside its renewal window, with the same
    * single-flight, lock and re-read as {@link getSession}. Unlike `getSession`, a failed renewal
    * throws (the provider's error as an `AuthError`) instead of keeping the old session quietly;
-   * an unexpired old session is still what `getSession` hands out meanwhile.
+   * an unexpired old session is still what `getSession` hands out meanwhile. `leadMs` moves the
+   * window that much earlier (the jitter of renewal ahead; the re-read under the lock uses it too).
+   * `renewed` is false when no renewal was needed or another process had already made it.
    */
-  async renewIfDue(binding: SessionBinding): Promise<Session> {
+  async renewIfDue(binding: SessionBinding, leadMs = 0): Promise<{ session: Session; renewed: boolean }> {
     const stored = await this.store.getSession(binding.ref);
-    if (stored && madeFromCurrentCredentials(binding, stored) && !isDueForRenewal(stored, this.now(), binding.refreshBefore ?? DEFAULT_REFRESH_BEFORE)) {
-      return toSession(stored);
+    if (stored && madeFromCurrentCredentials(binding, stored) && !this.isDue(binding, stored, leadMs)) {
+      return { session: toSession(stored), renewed: false };
     }
-    if (!stored) return this.renew(binding, 'missing', undefined, true);
-    return this.renew(binding, madeFromCurrentCredentials(binding, stored) ? 'due' : 'credentials', undefined, true);
+    const reason: RenewReason = !stored ? 'missing' : madeFromCurrentCredentials(binding, stored) ? 'due' : 'credentials';
+    const session = await this.renew(binding, reason, undefined, true, leadMs);
+    return { session, renewed: this.madeHere.has(session) };
   }
 
   /** Forgets the stored session (`auth logout`, or a changed secret the session held). */
@@ -162,14 +167,14 @@ export class SessionManager {
    * Single-flight: callers for one connection share one renewal. A 401 caller whose failed
    * session the shared renewal did not replace (it failed, or kept the old one) renews itself.
    */
-  private async renew(binding: SessionBinding, reason: RenewReason, failed?: Session, strict = false): Promise<Session> {
+  private async renew(binding: SessionBinding, reason: RenewReason, failed?: Session, strict = false, leadMs = 0): Promise<Session> {
     const key = keyOf(binding.ref);
     for (let running = this.inFlight.get(key); running; running = this.inFlight.get(key)) {
       if (reason !== 'unauthorized' || !failed) return running;
       const result = await running.catch(() => undefined);
       if (result && !isSameSession(result, failed)) return result;
     }
-    const renewal = this.renewUnderLock(binding, reason, failed, strict).finally(() => {
+    const renewal = this.renewUnderLock(binding, reason, failed, strict, leadMs).finally(() => {
       if (this.inFlight.get(key) === renewal) this.inFlight.delete(key);
     });
     this.inFlight.set(key, renewal);
@@ -180,13 +185,13 @@ export class SessionManager {
    * Renews under the connection's lock. When the home cannot be written (read-only, no
    * permission), neither the lock nor the new session can be: see {@link renewUnsaved}.
    */
-  private async renewUnderLock(binding: SessionBinding, reason: RenewReason, failed?: Session, strict = false): Promise<Session> {
+  private async renewUnderLock(binding: SessionBinding, reason: RenewReason, failed?: Session, strict = false, leadMs = 0): Promise<Session> {
     let locked = false;
     try {
-      return await this.renewLocked(binding, reason, failed, strict, () => (locked = true));
+      return await this.renewLocked(binding, reason, failed, strict, leadMs, () => (locked = true));
     } catch (error) {
       if (locked || !isUnwritableError(error)) throw error;
-      return this.renewUnsaved(binding, reason, failed, strict, error);
+      return this.renewUnsaved(binding, reason, failed, strict, leadMs, error);
     }
   }
 
@@ -196,10 +201,10 @@ export class SessionManager {
    * a provider that rotates it would leave the stored token spent and the new one lost. Any other
    * (an api_key, basic or client_credentials session) is used for this process only.
    */
-  private async renewUnsaved(binding: SessionBinding, reason: RenewReason, failed: Session | undefined, strict: boolean, cause: unknown): Promise<Session> {
+  private async renewUnsaved(binding: SessionBinding, reason: RenewReason, failed: Session | undefined, strict: boolean, leadMs: number, cause: unknown): Promise<Session> {
     const { ref, scheme } = binding;
     const current = await this.store.getSession(ref);
-    if (current && this.isRenewedElsewhere(binding, current, reason, failed)) return toSession(current);
+    if (current && this.isRenewedElsewhere(binding, current, reason, failed, leadMs)) return toSession(current);
     if (holdsRefreshToken(binding.ctx.secrets) || (current && holdsRefreshToken(current.secrets))) throw unsavableRefresh(ref, cause);
     let fresh: Session;
     try {
@@ -211,13 +216,13 @@ export class SessionManager {
     return toSession(toStoredSession(fresh, this.now(), scheme.name, current?.cookies, digestCredentials(scheme, binding.ctx.secrets)));
   }
 
-  private async renewLocked(binding: SessionBinding, reason: RenewReason, failed: Session | undefined, strict: boolean, onLocked: () => void): Promise<Session> {
+  private async renewLocked(binding: SessionBinding, reason: RenewReason, failed: Session | undefined, strict: boolean, leadMs: number, onLocked: () => void): Promise<Session> {
     const { ref, scheme } = binding;
     const key = keyOf(ref);
     return this.withConnectionLock(ref, async () => {
       onLocked();
       const current = await this.store.getSession(ref);
-      if (current && this.isRenewedElsewhere(binding, current, reason, failed)) return toSession(current);
+      if (current && this.isRenewedElsewhere(binding, current, reason, failed, leadMs)) return toSession(current);
       let fresh: Session;
       try {
         fresh = await scheme.authenticate(binding.ctx, current ? toSession(current) : undefined);
@@ -241,7 +246,9 @@ export class SessionManager {
       this.pendingCookies.delete(key);
       this.keptAfterFailure.delete(key);
       this.log.debug(`Renewed the session of ${describe(ref)}.`);
-      return toSession(stored);
+      const renewed = toSession(stored);
+      this.madeHere.add(renewed);
+      return renewed;
     });
   }
 
@@ -251,10 +258,16 @@ export class SessionManager {
     current: StoredSession,
     reason: RenewReason,
     failed?: Session,
+    leadMs = 0,
   ): boolean {
     if (reason === 'unauthorized') return failed !== undefined && !isSameSession(current, failed);
     if (!madeFromCurrentCredentials(binding, current)) return false;
-    return !isDueForRenewal(current, this.now(), binding.refreshBefore ?? DEFAULT_REFRESH_BEFORE);
+    return !this.isDue(binding, current, leadMs);
+  }
+
+  /** Inside its renewal window, moved `leadMs` earlier. */
+  private isDue(binding: SessionBinding, session: StoredSession, leadMs: number): boolean {
+    return isDueForRenewal(session, new Date(this.now().getTime() + leadMs), binding.refreshBefore ?? DEFAULT_REFRESH_BEFORE);
   }
 
   /**
