@@ -116,7 +116,15 @@ export interface Manifest {
   auth: AuthBlock;
   base_url?: string;
   headers?: Record<string, string>;
+  /** What callers of `connectors serve` may reach through its proxy (DESIGN.md section 9). */
+  proxy?: { allow?: ProxyRule[] };
   check?: CheckRequest;
   retry?: RetryPolicy;
   streams: StreamDefinition[];
+}
+
+/** One `proxy.allow` entry: a method (or list; default any) and a glob on the path below base_url. */
+export interface ProxyRule {
+  method?: string | string[];
+  path: string;
 }
