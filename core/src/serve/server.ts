@@ -75,6 +75,8 @@ export async function startServe(project: Project, options: StartServeOptions): 
     port,
     async close() {
       let timer: NodeJS.Timeout | undefined;
+      // A keep-alive socket whose request ended would hold close() until the drain timeout.
+      const idle = setInterval(() => app.server.closeIdleConnections?.(), 50);
       const drained = app.close();
       const timedOut = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
@@ -85,6 +87,7 @@ export async function startServe(project: Project, options: StartServeOptions): 
       });
       await Promise.race([drained, timedOut]);
       clearTimeout(timer);
+      clearInterval(idle);
       await renewAhead.stop();
     },
   };
