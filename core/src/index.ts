@@ -192,3 +192,20 @@ export {
   type RenewalEvent,
 } from './serve/renew-ahead.js';
 export { describeRenewalFailure, renewalBackoffMs, type RenewalFailure } from './serve/renewal-failure.js';
+
+// The credential service (`connectors serve`): the server, its options, the proxy's rules.
+export { startServe, DRAIN_TIMEOUT_MS, type ServeHandle, type StartServeOptions } from './serve/server.js';
+export {
+  resolveServeOptions,
+  isLoopbackHost,
+  DEFAULT_SERVE_HOST,
+  DEFAULT_SERVE_PORT,
+  DEFAULT_UPSTREAM_TIMEOUT_SECONDS,
+  type ServeFlags,
+  type ServeOptions,
+} from './serve/serve-options.js';
+export { checkProxyPath, proxyAllows, type ProxyPath } from './serve/proxy-path.js';
+export { forwardableHeaders, REPLAYABLE_BODY_BYTES } from './serve/proxy.js';
+export { createAuditLog, type AuditLog, type RequestAuditEntry } from './serve/audit.js';
+export type { ServeConfig } from './config/project-config.js';
+export type { ProxyRule } from './manifest/types.js';

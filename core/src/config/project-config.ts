@@ -8,6 +8,7 @@ import { createReport } from '../manifest/report.js';
 import type { Problem } from '../manifest/problem.js';
 import { describeErrors } from '../schema/describe-errors.js';
 import { getProjectConfigValidator } from '../schema/validators.js';
+import type { OidcCallerConfig } from '../serve/oidc-callers.js';
 
 /** The file name looked for in the working directory. */
 export const PROJECT_CONFIG_FILE = 'connectors.config.yaml';
@@ -30,6 +31,19 @@ export interface ProjectConfig {
   secret_store?: SecretStoreConfig;
   /** Config values per connector name. */
   config?: Record<string, Record<string, unknown>>;
+  /** Defaults of `connectors serve` (DESIGN.md section 9). */
+  serve?: ServeConfig;
+}
+
+/** `serve:` in connectors.config.yaml; relative TLS paths are relative to the file. */
+export interface ServeConfig {
+  host?: string;
+  port?: number;
+  tls_cert?: string;
+  tls_key?: string;
+  /** Seconds; default 60. */
+  upstream_timeout?: number;
+  oidc_callers?: OidcCallerConfig[];
 }
 
 /**

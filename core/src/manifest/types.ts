@@ -120,8 +120,16 @@ export interface Manifest {
   auth: AuthBlock;
   base_url?: string;
   headers?: Record<string, string>;
+  /** What callers of `connectors serve` may reach through its proxy (DESIGN.md section 9). */
+  proxy?: { allow?: ProxyRule[] };
   check?: CheckRequest;
   retry?: RetryPolicy;
   timeout?: TimeoutSetting;
   streams: StreamDefinition[];
+}
+
+/** One `proxy.allow` entry: a method (or list; default any) and a glob on the path below base_url. */
+export interface ProxyRule {
+  method?: string | string[];
+  path: string;
 }

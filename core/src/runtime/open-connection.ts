@@ -49,6 +49,8 @@ export interface OpenConnection extends ConnectorTarget {
   http: HttpClient;
   /** A session fresh enough to use (stored, or renewed now). Its secrets join the redactor. */
   getSession(): Promise<Session>;
+  /** The connection's cookies (restored from its session); `http` sends and keeps them. */
+  cookieJar: CookieJar;
   /** Keeps the cookie jar with the session for the next process. */
   saveCookies(): Promise<void>;
   /** The `secrets` (the connection's, then the session's) and `auth` templates read with a session. */
@@ -169,5 +171,5 @@ export async function openConnection(
     const serialized = JSON.parse(await serializeCookieJar(cookieJar)) as { cookies?: unknown[] };
     if (serialized.cookies?.length) await sessions.saveCookies(ref, serialized);
   };
-  return { ...target, secrets, ctx, binding, http, getSession, saveCookies, forSession };
+  return { ...target, secrets, ctx, binding, http, getSession, cookieJar, saveCookies, forSession };
 }

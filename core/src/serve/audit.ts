@@ -1,0 +1,49 @@
+/**
+ * The audit log of `connectors serve` (DESIGN.md section 9, "Audit log"): one JSON line per request
+ * and per renewal. A request line names the caller, the method, the connection and the path below
+ * base_url without its query string (a query may carry a key); never a header value or a body.
+ */
+import type { Redactor } from '../http/redact.js';
+import type { RenewalEvent } from './renew-ahead.js';
+
+/** One served request. */
+export interface RequestAuditEntry {
+  caller?: string;
+  method: string;
+  connector?: string;
+  connection?: string;
+  /** The path below base_url (proxy) or the route's path, without the query string. */
+  path: string;
+  status: number;
+  upstreamStatus?: number;
+  ms: number;
+}
+
+/** Writes the audit lines. */
+export interface AuditLog {
+  request(entry: RequestAuditEntry): void;
+  renewal(event: RenewalEvent): void;
+}
+
+/** An audit log writing JSON lines through `write` (stderr by default), redacted once more. */
+export function createAuditLog(options: { write?: (line: string) => void; redactor?: Redactor; now?: () => Date } = {}): AuditLog {
+  const write = options.write ?? ((line: string) => process.stderr.write(line));
+  const now = options.now ?? (() => new Date());
+  const emit = (entry: Record<string, unknown>) => {
+    const line = JSON.stringify({ time: now().toISOString(), ...entry });
+    write(`${options.redactor ? options.redactor.redact(line) : line}\n`);
+  };
+  return {
+    request(entry) {
+      emit({ ...entry, path: stripQuery(entry.path), ms: Math.round(entry.ms * 10) / 10 });
+    },
+    renewal(event) {
+      emit({ event: 'renewal', connector: event.connector, connection: event.connection, result: event.result, ms: event.ms, ...(event.error ? { error: event.error } : {}) });
+    },
+  };
+}
+
+function stripQuery(path: string): string {
+  const at = path.indexOf('?');
+  return at === -1 ? path : path.slice(0, at);
+}
