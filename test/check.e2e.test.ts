@@ -136,7 +136,7 @@ describe('check fails with one line on stderr and exit 1', () => {
 
   it('a 401 that stays 401 after one renewal fails (no endless retry)', async () => {
     server.state.status = 401;
-    const result = await check('unauth', 'scheme: basic', { username: 'u', password: 'unauth-Pw-6' });
+    const result = await check('unauth', 'scheme: basic', { username: 'unauth-user', password: 'unauth-Pw-6' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^Error: .*401/);
     expect(server.state.requests).toHaveLength(2); // the request, and its one retry after renewing

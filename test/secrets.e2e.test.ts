@@ -215,7 +215,7 @@ describe('--connection', () => {
     for (const name of ['../../etc', '']) {
       const set = await runCli(['secrets', 'set', file, 'api_key', '--value', 'bad-conn-Bb1', '--connection', name], { env: env() });
       expect(set.code).toBe(2);
-      expect(set.stderr).toBe(`Error: "${name}" is not a valid connection name (letters, digits, "_", "-" and ".", not starting with "." or "-").\n`);
+      expect(set.stderr).toBe(`Error: "${name}" is not a valid connection name (up to 100 letters, digits, "_", "-" and ".", not starting with "." or "-", not __proto__, constructor or prototype).\n`);
     }
     expect(existsSync(join(home, 'secrets.enc'))).toBe(false);
   });

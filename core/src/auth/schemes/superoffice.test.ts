@@ -29,7 +29,7 @@ let world: IdentityWorld;
 beforeAll(async () => {
   nock.disableNetConnect();
   world = await createIdentityWorld();
-});
+}, 60_000); // RSA key generation: seconds on a loaded 2-core machine
 afterEach(() => nock.cleanAll());
 
 function makeContext(overrides: Partial<AuthContext> = {}): AuthContext {
