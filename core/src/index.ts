@@ -66,6 +66,8 @@ export {
   type ProjectConfig,
 } from './config/index.js';
 export { MANIFEST_SCHEMA_ID, PROJECT_CONFIG_SCHEMA_ID } from './schema/validators.js';
+/** `connectors schema` as library calls: the manifest schema with the project's plugin schemes, for editors. */
+export { buildConnectorSchema, writeConnectorSchema, LOCAL_CONNECTOR_SCHEMA_FILE } from './schema/connector-schema.js';
 
 // Templates.
 export {

@@ -12,3 +12,4 @@ export { describeErrors, describeValue, type SchemaIssue } from './describe-erro
 export { formatPath, parseInstancePath, type PathSegment } from './json-path.js';
 export { suggest } from './suggest.js';
 export { loadSchema, loadValidationSchema } from './load-schema.js';
+export { buildConnectorSchema, writeConnectorSchema, LOCAL_CONNECTOR_SCHEMA_FILE } from './connector-schema.js';
