@@ -141,6 +141,7 @@ export { secretEnvName } from './secrets/env-name.js';
 export { isTooShortToRedact } from './secrets/short-secret-warning.js';
 export {
   setSecretAndDiscardSession,
+  hasOwnConnectionLock,
   type SecretStore,
   type ConnectionRef,
   type StoredSession,
@@ -148,6 +149,9 @@ export {
 } from './secrets/store.js';
 export { FileStore, type FileStoreOptions } from './secrets/file-store.js';
 export { MemoryStore } from './secrets/memory-store.js';
+export { PostgresStore, type PostgresStoreOptions, type RekeyCounts } from './secrets/postgres/postgres-store.js';
+export { toRowKey, rowKeyId, type RowKey } from './secrets/postgres/row-cipher.js';
+export { openSecretStore, readPreviousKeys, DATABASE_URL_ENV, PREVIOUS_KEYS_ENV, BUILT_IN_STORE_TYPES, type OpenSecretStoreOptions } from './secrets/open-secret-store.js';
 export {
   resolveSecrets,
   describeSecrets,
