@@ -13,7 +13,7 @@ import type { Redactor } from './http/redact.js';
 import { createLogger } from './log/logger.js';
 import type { HttpClient, Logger } from './plugin-api.js';
 import { processRedactor } from './runtime/process-redactor.js';
-import { fileStoreFolder, openSecretStore } from './secrets/open-secret-store.js';
+import { assertKnownStoreType, fileStoreFolder, openSecretStore } from './secrets/open-secret-store.js';
 import type { SecretStore } from './secrets/store.js';
 import { SessionManager } from './sessions/renew.js';
 
@@ -58,6 +58,7 @@ export interface ProjectContainerOptions {
  * system clock, the stderr logger and the process redactor.
  */
 export function createProjectContainer(options: ProjectContainerOptions): DependencyContainer {
+  assertKnownStoreType(options.secretStore);
   const storeFolder = fileStoreFolder(options.secretStore, options) ?? options.home;
   const container = rootContainer.createChildContainer();
   container.register(CONNECTORS_HOME, { useValue: options.home });

@@ -167,6 +167,7 @@ export { SessionManager, type SessionBinding, type SessionManagerOptions } from 
 export { syncStreams, selectStreams, type SyncStreamsOptions, type SyncResult } from './streams/sync.js';
 export { readStream, type ReadStreamOptions, type StreamEvent, type StreamTemplateValues } from './streams/runner.js';
 export { FileStateStore, loadStateFile, type StateStore, type StateValue } from './streams/state.js';
+export { SecretStoreStates, stateStoreFor } from './streams/secret-store-states.js';
 export { createPaginator, type Paginator, type PageToken, type PageResult } from './streams/pagination/index.js';
 export { parseLinkHeader } from './streams/pagination/link-header.js';
 export { SingerWriter } from './output/singer-writer.js';

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type { SecretStoreConfig } from '../config/project-config.js';
-import { UsageError } from '../errors.js';
+import { SecretStoreError, UsageError } from '../errors.js';
 import { FileStore } from './file-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { toRowKey, type RowKey } from './postgres/row-cipher.js';
@@ -40,26 +40,35 @@ export function fileStoreFolder(config: SecretStoreConfig | undefined, options: 
   return undefined;
 }
 
-/** Opens the store `config` names; an unknown type or a missing URL or key is a {@link UsageError}. */
+/** Refuses a `secret_store.type` that is not built in (a {@link UsageError}), before anything is opened. */
+export function assertKnownStoreType(config: SecretStoreConfig | undefined): void {
+  if (!config || (BUILT_IN_STORE_TYPES as readonly string[]).includes(config.type)) return;
+  throw new UsageError(`secret_store type "${config.type}" is not built in; the built-in stores are ${BUILT_IN_STORE_TYPES.join(' and ')}, and an embedder can register another under SECRET_STORE.`);
+}
+
+/**
+ * Opens the store `config` names. An unknown type is a {@link UsageError}; a postgres store
+ * without its URL or key a {@link SecretStoreError}.
+ */
 export function openSecretStore(config: SecretStoreConfig | undefined, options: OpenSecretStoreOptions): SecretStore {
+  assertKnownStoreType(config);
   const folder = fileStoreFolder(config, options);
   if (folder !== undefined) return new FileStore({ home: folder, env: options.env });
-  if (config!.type === 'postgres') return openPostgresStore(config!, options);
-  throw new UsageError(`secret_store type "${config!.type}" is not built in; the built-in stores are ${BUILT_IN_STORE_TYPES.join(' and ')}, and an embedder can register another under SECRET_STORE.`);
+  return openPostgresStore(config!, options);
 }
 
 function openPostgresStore(config: SecretStoreConfig, options: OpenSecretStoreOptions): PostgresStore {
   const url = typeof config.url === 'string' && config.url !== '' ? config.url : options.env[DATABASE_URL_ENV];
   if (!url) {
-    throw new UsageError(`secret_store type postgres needs url in connectors.config.yaml or ${DATABASE_URL_ENV} in the environment.`);
+    throw new SecretStoreError(`secret_store type postgres needs url in connectors.config.yaml or ${DATABASE_URL_ENV} in the environment.`);
   }
   if (config.schema !== undefined && (typeof config.schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(config.schema))) {
-    throw new UsageError('secret_store.schema must be a PostgreSQL name: letters, digits and _, not starting with a digit, at most 63 characters.');
+    throw new SecretStoreError('secret_store.schema must be a PostgreSQL name: letters, digits and _, not starting with a digit, at most 63 characters.');
   }
   addUrlPassword(url, options.addSecret);
   const key = readKeyFromEnv(options.env);
   if (!key) {
-    throw new UsageError(`secret_store type postgres needs ${SECRET_KEY_ENV} (32 bytes in base64, e.g. from "openssl rand -base64 32"): machines that share the database share no key file.`);
+    throw new SecretStoreError(`secret_store type postgres needs ${SECRET_KEY_ENV} (32 bytes in base64, e.g. from "openssl rand -base64 32"): machines that share the database share no key file.`);
   }
   return new PostgresStore({ url, schema: config.schema as string | undefined, key: toRowKey(key.key), previousKeys: readPreviousKeys(options.env) });
 }

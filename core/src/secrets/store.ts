@@ -82,6 +82,10 @@ export interface SecretStore {
    * connection must see and make changes that no other holder can interleave with.
    */
   withConnectionLock?<T>(ref: ConnectionRef, fn: () => Promise<T>): Promise<T>;
+  /** Optional: the saved run state of a connection, for a store that keeps states itself (PostgreSQL); else states are files under CONNECTORS_HOME. */
+  getState?(ref: ConnectionRef): Promise<unknown>;
+  /** Optional, with {@link SecretStore.getState}: replaces the saved run state of a connection. */
+  setState?(ref: ConnectionRef, state: unknown): Promise<void>;
   /** Optional: releases what the store holds open (a database pool) when the process is done with it. */
   close?(): Promise<void>;
 }

@@ -66,7 +66,7 @@ export function toPgStoreError(error: unknown, target: PgTarget, doing: string):
         hint: `Create the schema ${target.schema} as its owner, or grant the user CREATE on the database.`,
       });
     case '55P03':
-      return new LockTimeoutError(`Timed out waiting for the lock of ${doing} in ${at}: another process holds it.`);
+      return new LockTimeoutError(`Timed out waiting to ${doing} in ${at}: another process holds it.`);
     case '57P01':
     case '57P03':
       return new SecretStoreError(`${capitalize(at)} is shutting down or starting up; could not ${doing}.`, options);

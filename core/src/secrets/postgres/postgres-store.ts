@@ -183,8 +183,8 @@ export class PostgresStore implements SecretStore {
         throw toPgStoreError(error, this.target, `store what was done under ${what}`);
       }
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      client.release();
+      const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+      client.release(!rolledBack); // a connection that cannot roll back is broken: destroy it
       throw error;
     }
     client.release();
@@ -269,7 +269,13 @@ export class PostgresStore implements SecretStore {
 
   private async connect(doing: string): Promise<pg.PoolClient> {
     try {
-      return await (await this.openPool()).connect();
+      const client = await (await this.openPool()).connect();
+      if (!listened.has(client)) {
+        // A checked-out client whose server goes away emits 'error'; its query rejects with it too.
+        client.on('error', () => undefined);
+        listened.add(client);
+      }
+      return client;
     } catch (error) {
       throw toPgStoreError(error, this.target, doing);
     }
@@ -298,6 +304,9 @@ export class PostgresStore implements SecretStore {
     }
   }
 }
+
+/** Clients that already have an 'error' listener (pg reuses them across checkouts). */
+const listened = new WeakSet<pg.PoolClient>();
 
 function keyOf(ref: ConnectionRef): string {
   return JSON.stringify([ref.connector, ref.connection]);
