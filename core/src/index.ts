@@ -146,10 +146,11 @@ export {
   type ConnectionRef,
   type StoredSession,
   type StoredCaller,
+  type RekeyCounts,
 } from './secrets/store.js';
 export { FileStore, type FileStoreOptions } from './secrets/file-store.js';
 export { MemoryStore } from './secrets/memory-store.js';
-export { PostgresStore, type PostgresStoreOptions, type RekeyCounts } from './secrets/postgres/postgres-store.js';
+export { PostgresStore, type PostgresStoreOptions } from './secrets/postgres/postgres-store.js';
 export { toRowKey, rowKeyId, type RowKey } from './secrets/postgres/row-cipher.js';
 export { openSecretStore, readPreviousKeys, DATABASE_URL_ENV, PREVIOUS_KEYS_ENV, BUILT_IN_STORE_TYPES, type OpenSecretStoreOptions } from './secrets/open-secret-store.js';
 export {

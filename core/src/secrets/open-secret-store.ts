@@ -11,12 +11,11 @@ import { FileStore } from './file-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { toRowKey, type RowKey } from './postgres/row-cipher.js';
 import type { SecretStore } from './store.js';
-import { decodeStoreKey, readKeyFromEnv, SECRET_KEY_ENV } from './store-key.js';
+import { readKeyFromEnv, readPreviousKeyBytes, SECRET_KEY_ENV } from './store-key.js';
 
 /** The environment variable with the PostgreSQL store's URL when `secret_store.url` is absent. */
 export const DATABASE_URL_ENV = 'CONNECTORS_DATABASE_URL';
-/** Retired store keys, comma-separated base64: reads still open rows they sealed. */
-export const PREVIOUS_KEYS_ENV = 'CONNECTORS_SECRET_KEY_PREVIOUS';
+export { PREVIOUS_KEYS_ENV } from './store-key.js';
 
 /** What {@link openSecretStore} needs besides the config. */
 export interface OpenSecretStoreOptions {
@@ -73,15 +72,9 @@ function openPostgresStore(config: SecretStoreConfig, options: OpenSecretStoreOp
   return new PostgresStore({ url, schema: config.schema as string | undefined, key: toRowKey(key.key), previousKeys: readPreviousKeys(options.env) });
 }
 
-/** The keys of `CONNECTORS_SECRET_KEY_PREVIOUS` (comma-separated base64), each checked. */
+/** The keys of `CONNECTORS_SECRET_KEY_PREVIOUS` as row keys. */
 export function readPreviousKeys(env: NodeJS.ProcessEnv): RowKey[] {
-  const text = env[PREVIOUS_KEYS_ENV];
-  if (!text || text.trim() === '') return [];
-  return text
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part !== '')
-    .map((part, index) => toRowKey(decodeStoreKey(part, `Key ${index + 1} of ${PREVIOUS_KEYS_ENV}`)));
+  return readPreviousKeyBytes(env).map(toRowKey);
 }
 
 function addUrlPassword(url: string, addSecret: ((value: string) => void) | undefined): void {

@@ -86,8 +86,22 @@ export interface SecretStore {
   getState?(ref: ConnectionRef): Promise<unknown>;
   /** Optional, with {@link SecretStore.getState}: replaces the saved run state of a connection. */
   setState?(ref: ConnectionRef, state: unknown): Promise<void>;
+  /**
+   * Optional: re-encrypts every stored value under the current key (`connectors secrets rekey`),
+   * opening old values with the previous keys. A value no key opens stops it with that error and
+   * nothing is changed.
+   */
+  rekey?(): Promise<RekeyCounts>;
   /** Optional: releases what the store holds open (a database pool) when the process is done with it. */
   close?(): Promise<void>;
+}
+
+/** What {@link SecretStore.rekey} rewrote, by kind of value. */
+export interface RekeyCounts {
+  secrets: number;
+  sessions: number;
+  states: number;
+  callers: number;
 }
 
 /** True when `store` brings its own connection lock (see {@link SecretStore.withConnectionLock}). */

@@ -11,7 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import { assertStorableName, type ConnectionRef, type SecretStore, type StoredCaller, type StoredSession } from '../store.js';
+import { assertStorableName, type ConnectionRef, type RekeyCounts, type SecretStore, type StoredCaller, type StoredSession } from '../store.js';
 import { describePgUrl, toPgStoreError, type PgTarget } from './describe-pg-error.js';
 import { applyMigrations, quoteIdentifier } from './migrations.js';
 import { openRow, rowIdentity, sealRow, type RowKey, type SealedValue } from './row-cipher.js';
@@ -34,13 +34,6 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
 }
 
-/** What {@link PostgresStore.rekey} rewrote, by kind. */
-export interface RekeyCounts {
-  secrets: number;
-  sessions: number;
-  states: number;
-  callers: number;
-}
 
 interface Transaction {
   key: string;
@@ -204,7 +197,7 @@ export class PostgresStore implements SecretStore {
       const secrets = await client.query<SealedValue & { connector: string; connection: string; name: string }>(`SELECT connector, connection, name, key_id, iv, tag, data FROM ${this.schema}.secrets FOR UPDATE`);
       for (const row of secrets.rows) {
         const identity = rowIdentity('secrets', row.connector, row.connection, row.name);
-        const value = openRow(row, this.keys, identity, `the secret ${row.name} of ${row.connector}/${row.connection}`);
+        const value = openRow(row, this.keys, identity, `The secret ${row.name} of ${row.connector}/${row.connection} in the PostgreSQL store`);
         await this.reseal(client, 'secrets', 'connector = $5 AND connection = $6 AND name = $7', [row.connector, row.connection, row.name], value, identity);
         counts.secrets += 1;
       }
@@ -212,7 +205,7 @@ export class PostgresStore implements SecretStore {
         const rows = await client.query<SealedValue & { connector: string; connection: string }>(`SELECT connector, connection, key_id, iv, tag, data FROM ${this.schema}.${table} WHERE key_id IS NOT NULL FOR UPDATE`);
         for (const row of rows.rows) {
           const identity = rowIdentity(table, row.connector, row.connection);
-          const value = openRow(row, this.keys, identity, `the ${table === 'sessions' ? 'session' : 'state'} of ${row.connector}/${row.connection}`);
+          const value = openRow(row, this.keys, identity, `The ${table === 'sessions' ? 'session' : 'state'} of ${row.connector}/${row.connection} in the PostgreSQL store`);
           await this.reseal(client, table, 'connector = $5 AND connection = $6', [row.connector, row.connection], value, identity);
           counts[table] += 1;
         }
@@ -220,7 +213,7 @@ export class PostgresStore implements SecretStore {
       const callers = await client.query<SealedValue & { name: string }>(`SELECT name, key_id, iv, tag, data FROM ${this.schema}.callers FOR UPDATE`);
       for (const row of callers.rows) {
         const identity = rowIdentity('callers', row.name);
-        await this.reseal(client, 'callers', 'name = $5', [row.name], openRow(row, this.keys, identity, `the caller ${row.name}`), identity);
+        await this.reseal(client, 'callers', 'name = $5', [row.name], openRow(row, this.keys, identity, `The caller ${row.name} in the PostgreSQL store`), identity);
         counts.callers += 1;
       }
       await client.query('COMMIT');

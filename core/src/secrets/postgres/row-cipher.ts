@@ -4,8 +4,9 @@
  * and key columns) is bound to the ciphertext as additional data, so a row copied onto another
  * row, or cut short, does not open: it is "foreign or damaged", never a wrong value.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { SecretStoreError } from '../../errors.js';
+import { keyIdOf } from '../store-key.js';
 
 const CIPHER = 'aes-256-gcm';
 
@@ -24,10 +25,8 @@ export interface SealedValue {
   data: Buffer;
 }
 
-/** The id of a key: `k_` + 16 hex digits of its SHA-256. */
-export function rowKeyId(key: Buffer): string {
-  return `k_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
-}
+/** The id of a key: `k_` + 16 hex digits of its SHA-256 (see {@link keyIdOf}). */
+export const rowKeyId = keyIdOf;
 
 /** A {@link RowKey} for a 32-byte key. */
 export function toRowKey(key: Buffer): RowKey {
