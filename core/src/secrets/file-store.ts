@@ -13,9 +13,9 @@ import { SecretStoreError } from '../errors.js';
 import { type LockOptions, withLock } from '../sessions/lock.js';
 import { hasCode, isTempFileOf, unlinkQuietly, writeFileAtomic } from './atomic-file.js';
 import { CallerFile } from './caller-file.js';
-import { assertStorableName, type ConnectionRef, type SecretStore, type StoredCaller, type StoredSession } from './store.js';
+import { assertStorableName, type ConnectionRef, type RekeyCounts, type SecretStore, type StoredCaller, type StoredSession } from './store.js';
 import { openStore, sealStore } from './store-envelope.js';
-import { readKeyFile, readKeyFromEnv, readOrCreateKeyFile, type StoreKey } from './store-key.js';
+import { readKeyFile, readKeyFromEnv, readOrCreateKeyFile, readPreviousKeyBytes, type StoreKey } from './store-key.js';
 
 export interface FileStoreOptions {
   /** The folder holding the store, `CONNECTORS_HOME`; created (mode 0700) on the first write. */
@@ -25,6 +25,7 @@ export interface FileStoreOptions {
   /** Options of the store-wide write lock (tests shorten `staleMs`). */
   lock?: LockOptions;
 }
+
 
 interface ConnectionEntry {
   secrets: Record<string, string>;
@@ -130,6 +131,26 @@ export class FileStore implements SecretStore {
   }
 
   /**
+   * Re-encrypts the store under the current key (`connectors secrets rekey`), opening it with a
+   * previous key (CONNECTORS_SECRET_KEY_PREVIOUS) when it was sealed with one. A store no key
+   * opens is an error and is left as it is. The callers file holds only digests and is not
+   * encrypted; states are plain files: neither is rewritten.
+   */
+  async rekey(): Promise<RekeyCounts> {
+    const counts: RekeyCounts = { secrets: 0, sessions: 0, states: 0, callers: 0 };
+    await this.update((data) => {
+      for (const connections of Object.values(data.connectors)) {
+        for (const entry of Object.values(connections)) {
+          counts.secrets += Object.keys(entry.secrets).length;
+          if (entry.session) counts.sessions += 1;
+        }
+      }
+      return true; // always rewrite: sealed under the current key
+    });
+    return counts;
+  }
+
+  /**
    * Read-modify-write under the store lock. `change` returns false when it changed nothing, and
    * the file is then not rewritten. Temp files left by a writer that crashed are removed.
    */
@@ -156,7 +177,7 @@ export class FileStore implements SecretStore {
   }
 
   private decode(text: string, key: StoreKey): StoreData {
-    const value = openStore(text, key.key, this.path, key.source) as Partial<StoreData>;
+    const value = openStore(text, key.key, this.path, key.source, readPreviousKeyBytes(this.env)) as Partial<StoreData>;
     if (typeof value !== 'object' || value === null || typeof value.connectors !== 'object' || value.connectors === null) {
       throw new SecretStoreError(`${this.path} is not a readable secret store (corrupt); it is left untouched.`);
     }
