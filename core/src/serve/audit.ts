@@ -37,15 +37,15 @@ export function createAuditLog(options: { write?: (line: string) => void; redact
   const write = options.write ?? batched!.write;
   const now = options.now ?? (() => new Date());
   const emit = (entry: Record<string, unknown>) => {
-    const line = JSON.stringify({ time: now().toISOString(), ...entry });
+    const line = JSON.stringify(entry);
     write(`${options.redactor ? options.redactor.redact(line) : line}\n`);
   };
   return {
     request(entry) {
-      emit({ ...entry, path: stripQuery(entry.path), ms: Math.round(entry.ms * 10) / 10 });
+      emit({ time: now().toISOString(), ...entry, path: stripQuery(entry.path), ms: Math.round(entry.ms * 10) / 10 });
     },
     renewal(event) {
-      emit({ event: 'renewal', connector: event.connector, connection: event.connection, result: event.result, ms: event.ms, ...(event.error ? { error: event.error } : {}) });
+      emit({ time: now().toISOString(), event: 'renewal', connector: event.connector, connection: event.connection, result: event.result, ms: event.ms, ...(event.error ? { error: event.error } : {}) });
     },
     flush() {
       batched?.flush();

@@ -11,6 +11,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import { PassThrough, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { isCookieJarEmpty } from '../http/cookie-jar.js';
 import type { OpenConnection } from '../runtime/open-connection.js';
 import type { OutgoingRequest, Session } from '../plugin-api.js';
 import { compileTemplateTree, toText, type CompiledTree } from '../templates/index.js';
@@ -146,7 +147,7 @@ async function buildOutgoing(open: OpenConnection, request: ProxyRequest, sessio
   for (const [name, value] of Object.entries(manifestHeaders)) {
     if (value !== undefined && value !== null) headers[name.toLowerCase()] = toText(value);
   }
-  const cookies = await open.cookieJar.getCookieString(url.href);
+  const cookies = isCookieJarEmpty(open.cookieJar) ? '' : await open.cookieJar.getCookieString(url.href);
   if (cookies) headers.cookie = cookies;
   if (body.buffer) headers['content-length'] = String(body.buffer.length);
   else if (body.stream) headers['transfer-encoding'] = 'chunked';
