@@ -54,13 +54,24 @@ function setUpHome(apiUrl) {
 
 function startServe(env) {
   return new Promise((resolve, reject) => {
-    // The audit log goes to stderr: read it (as a log shipper would), do not let it block.
+    // The audit log goes to stderr: read it (as a log shipper would: lines counted, not kept), do
+    // not let it block. Only the output before the listening line is kept (and searched).
     const child = spawn(process.execPath, [...SERVE_NODE_ARGS, cli, 'serve', '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    let listening = false;
+    const handle = { url: '', pid: child.pid, auditLines: 0, stop: () => new Promise((r) => (child.once('close', r), child.kill('SIGTERM'))) };
     child.stderr.setEncoding('utf8').on('data', (chunk) => {
-      if (stderr.length < 100_000) stderr += chunk;
+      if (listening) {
+        for (let at = chunk.indexOf('\n'); at !== -1; at = chunk.indexOf('\n', at + 1)) handle.auditLines += 1;
+        return;
+      }
+      stderr += chunk;
       const match = /"event":"listening","url":"([^"]+)"/.exec(stderr);
-      if (match) resolve({ url: match[1], pid: child.pid, stop: () => new Promise((r) => (child.once('close', r), child.kill('SIGTERM'))) });
+      if (match) {
+        listening = true;
+        handle.url = match[1];
+        resolve(handle);
+      }
     });
     child.once('close', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
   });
@@ -144,6 +155,9 @@ try {
     console.log(`| ${r.concurrency} | ${r.directRps.toFixed(0)} | ${r.proxyRps.toFixed(0)} | **${(r.proxyRps / r.directRps).toFixed(2)}** | ${r.addedP50.toFixed(2)} ms | ${r.addedP99.toFixed(2)} ms | ${r.serveCpuUs.toFixed(0)} µs |`);
   }
   console.log('targets: ratio >= 0.7 at 16 callers; p50 added <= 1 ms (at 1 caller)');
+  const proxiedTotal = 500 + CONCURRENCY.length * ROUNDS * REQUESTS;
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the last audit lines
+  console.log(`audit lines read: ${serve.auditLines} for ${proxiedTotal} proxied requests`);
 } finally {
   await serve.stop();
   await api.close();
