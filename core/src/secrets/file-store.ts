@@ -3,7 +3,9 @@
  * AES-256-GCM, key from `CONNECTORS_SECRET_KEY` or `<home>/secret.key`; mode 0600; every write
  * atomic. Reads need no lock (writes are atomic renames); every read-modify-write holds a short
  * store-wide lock (`<home>/locks/secrets.lock`), so processes writing at once lose no update.
- * A store that does not decrypt or parse is an error and is never overwritten. The callers of
+ * A store that does not decrypt or parse is an error and is never overwritten. A read is decrypted
+ * once per version of the file (its inode, size and times; see {@link VersionCache}), so a server
+ * that reads a session per request costs one `stat` per read. The callers of
  * `connectors serve` live beside it in `<home>/callers.json` ({@link CallerFile}).
  */
 import { describeSystemError } from '../describe-system-error.js';
@@ -13,6 +15,7 @@ import { SecretStoreError } from '../errors.js';
 import { type LockOptions, withLock } from '../sessions/lock.js';
 import { hasCode, isTempFileOf, unlinkQuietly, writeFileAtomic } from './atomic-file.js';
 import { CallerFile } from './caller-file.js';
+import { readFileVersion, VersionCache, type FileVersion } from './file-version.js';
 import { assertStorableName, type ConnectionRef, type RekeyCounts, type SecretStore, type StoredCaller, type StoredSession } from './store.js';
 import { openStore, sealStore } from './store-envelope.js';
 import { readKeyFile, readKeyFromEnv, readOrCreateKeyFile, readPreviousKeyBytes, type StoreKey } from './store-key.js';
@@ -50,6 +53,7 @@ export class FileStore implements SecretStore {
   private readonly lockOptions: LockOptions;
   private key?: StoreKey;
   private readonly callers: CallerFile;
+  private readonly readCache = new VersionCache<StoreData>();
 
   constructor(options: FileStoreOptions) {
     this.path = join(options.home, 'secrets.enc');
@@ -93,7 +97,9 @@ export class FileStore implements SecretStore {
 
   async getSession(ref: ConnectionRef): Promise<StoredSession | undefined> {
     const data = await this.read();
-    return findEntry(data, ref)?.session;
+    const session = findEntry(data, ref)?.session;
+    // A copy: the decrypted content is kept for the next read and must not change under it.
+    return session === undefined ? undefined : structuredClone(session);
   }
 
   async setSession(ref: ConnectionRef, session: StoredSession | undefined): Promise<void> {
@@ -164,16 +170,33 @@ export class FileStore implements SecretStore {
         const key = await this.loadKey(exists !== undefined, true);
         const data = exists === undefined ? emptyData() : this.decode(exists, key);
         if (change(data) === false) return;
+        this.readCache.clear();
         await writeFileAtomic(this.path, sealStore(data, key.key), 0o600);
       },
       this.lockOptions,
     );
   }
 
+  /** The decrypted content, as cached for the file's current version, else read now. */
   private async read(): Promise<StoreData> {
+    const version = this.version();
+    if (version === undefined) return emptyData();
+    const cached = this.readCache.get(version);
+    if (cached) return cached;
     const text = await this.readText();
     if (text === undefined) return emptyData();
-    return this.decode(text, await this.loadKey(true, false));
+    const data = this.decode(text, await this.loadKey(true, false));
+    this.readCache.set(version, data);
+    return data;
+  }
+
+  /** The file's version stamp, undefined when there is no file. */
+  private version(): FileVersion | undefined {
+    try {
+      return readFileVersion(this.path);
+    } catch (error) {
+      throw new SecretStoreError(describeSystemError(error) ?? `Cannot read the secret store ${this.path}.`, { cause: error });
+    }
   }
 
   private decode(text: string, key: StoreKey): StoreData {

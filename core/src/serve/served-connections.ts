@@ -38,7 +38,7 @@ export class ServedConnections {
   /** True when the catalog has the connector and the connection is served. */
   async exists(connector: string, connection: string): Promise<boolean> {
     if (!isFileSafeName(connection) || !(await this.connectorNames()).has(connector)) return false;
-    if (this.renewAhead.list().some((entry) => entry.connector === connector && entry.connection === connection)) return true;
+    if (this.renewAhead.tracks(connector, connection)) return true;
     return (await this.store.listConnections(connector)).includes(connection);
   }
 
