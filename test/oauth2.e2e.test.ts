@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliBin, findLeaks, makeHome, parseLines, repoRoot, runCli, type CliResult } from './helpers/cli.js';
 import { oauth2Manifest, secretEnvName, writeManifest } from './helpers/manifests.js';
 import { oidcClientEnv, startOidc, type OidcServer } from './helpers/oidc.js';
+import { clockOffsetEnv } from './helpers/scheme-e2e.js';
 
 let oidc: OidcServer | undefined;
 let home: string;
@@ -26,7 +27,8 @@ afterEach(async () => {
 
 const clientEnv = (server: OidcServer, connector: string): Record<string, string> => oidcClientEnv(server, connector, home);
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** `env` for a process whose clock reads `time` (ms) when it starts: a later process, without waiting. */
+const at = (env: Record<string, string>, time: number): Record<string, string> => ({ ...env, ...clockOffsetEnv(time - Date.now()) });
 
 /** Every secret the provider knows of for this test: client secret, and each token it accepted. */
 function knownSecrets(server: OidcServer, extra: string[] = []): string[] {
@@ -61,19 +63,20 @@ describe('client_credentials', () => {
   });
 
   it('renews a session within its renewal window with exactly one new token request', async () => {
-    // A 6 s token: the window is min(refresh_before 60, lifetime / 2) = 3 s before expiry.
-    const server = (oidc = await startOidc({ clientCredentialsTtl: 6 }));
+    // A 3600 s token: the window is min(refresh_before 60, lifetime / 2) = 60 s before expiry. The
+    // later processes start with their clock moved (fake-clock.mjs), 30 s clear of each edge.
+    const server = (oidc = await startOidc());
     const file = writeManifest(home, 'oidc_short', oauth2Manifest('oidc_short', { grant_type: 'client_credentials', token_url: server.tokenUrl }));
     const env = clientEnv(server, 'oidc_short');
     const config = ['--config', `base_url=${server.resourceUrl}`];
 
     expect((await runCli(['check', file, ...config], { env })).code).toBe(0);
-    expect((await runCli(['check', file, ...config], { env })).code).toBe(0); // outside the window: reused
-    expect(server.state.tokenRequests).toBe(1);
     const list = JSON.parse((await runCli(['secrets', 'list', file, '--json'], { env })).stdout) as Array<{ name: string; expiresAt?: string }>;
     const expiresAt = Date.parse(list.find((entry) => entry.name === 'oauth_access_token')!.expiresAt!);
-    await sleep(Math.max(0, expiresAt - 2800 - Date.now())); // inside the window, 2.8 s before expiry
-    const renewed = await runCli(['check', file, ...config], { env });
+    const reused = await runCli(['check', file, ...config], { env: at(env, expiresAt - 90_000) }); // outside the window
+    expect(reused.code).toBe(0);
+    expect(server.state.tokenRequests).toBe(1);
+    const renewed = await runCli(['check', file, ...config], { env: at(env, expiresAt - 30_000) }); // inside it
     expect(renewed.code).toBe(0);
     expect(server.state.tokenRequests).toBe(2);
     expect(server.state.unauthorized).toBe(0); // renewed before use, not after a 401
@@ -213,8 +216,9 @@ describe('authorization_code: refresh with rotation', () => {
 
 describe('authorization_code: a failed renewal', () => {
   it('keeps an unexpired token with a warning, then fails once it expired, never overwriting the refresh token', async () => {
-    // Tokens from refresh live 8 s: the window is min(60, 8 / 2) = 4 s before expiry.
-    const server = (oidc = await startOidc({ accessTokenTtl: 8 }));
+    // Tokens from refresh live 3600 s: the window is min(60, 3600 / 2) = 60 s before expiry. The
+    // later processes start with their clock moved (fake-clock.mjs), 30 s clear of each edge.
+    const server = (oidc = await startOidc());
     const file = writeManifest(home, 'oidc_fail', oauth2Manifest('oidc_fail', {
       grant_type: 'authorization_code',
       token_url: server.tokenUrl,
@@ -232,16 +236,14 @@ describe('authorization_code: a failed renewal', () => {
     // The provider forgets the grant (e.g. the user revoked the app): refreshing is invalid_grant.
     await server.revokeGrantOf(firstAccess);
 
-    await sleep(Math.max(0, expiresAt - 3700 - Date.now())); // due, and 3.7 s before it expires
-    const kept = await runCli(['check', file, ...config], { env });
+    const kept = await runCli(['check', file, ...config], { env: at(env, expiresAt - 30_000) }); // due, not expired
     expect(kept.stderr).toMatch(/^Warning: Could not renew the session of oidc_fail \(invalid_grant\); using the current one until it expires\.\n$/);
     expect(kept.code).toBe(0);
     expect(kept.stdout).toMatch(/answered 200/);
     expect(server.state.grants['refresh_token:error']).toBe(1); // invalid_grant is not retried
     expect(server.state.acceptedTokens.at(-1)).toBe(firstAccess);
 
-    await sleep(Math.max(0, expiresAt + 300 - Date.now())); // expired
-    const failed = await runCli(['check', file, ...config], { env });
+    const failed = await runCli(['check', file, ...config], { env: at(env, expiresAt + 30_000) }); // expired
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe('');
     expect(failed.stderr).toMatch(/^Error: Renewing the session of oidc_fail failed \(invalid_grant.*connectors secrets set oidc_fail oauth_refresh_token.*connectors auth login oidc_fail/);

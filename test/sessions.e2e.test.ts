@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliBin, findLeaks, makeHome, repoRoot, runCli } from './helpers/cli.js';
 import { oauth2Manifest, secretEnvName, writeManifest } from './helpers/manifests.js';
 import { oidcClientEnv, startOidc, type OidcServer } from './helpers/oidc.js';
+import { clockOffsetEnv } from './helpers/scheme-e2e.js';
 
 let oidc: OidcServer | undefined;
 let home: string;
@@ -88,21 +89,21 @@ describe('six processes renewing one empty connection at once', () => {
 
 describe('refresh_before', () => {
   it('sets the renewal window: not renewed before it, renewed once inside it', async () => {
-    // 12 s tokens with refresh_before 3: renewed from 3 s before expiry (the default 60 would give
-    // min(60, 12 / 2) = 6 s).
-    const server = (oidc = await startOidc({ clientCredentialsTtl: 12 }));
-    const file = writeManifest(home, 'window', oauth2Manifest('window', { grant_type: 'client_credentials', token_url: server.tokenUrl, refresh_before: 3 }));
+    // 3600 s tokens with refresh_before 30: renewed from 30 s before expiry (the default 60 would
+    // renew from 60 s). The later processes start with their clock moved (fake-clock.mjs), 15 s
+    // clear of each edge, so nothing waits for the token to age.
+    const server = (oidc = await startOidc());
+    const file = writeManifest(home, 'window', oauth2Manifest('window', { grant_type: 'client_credentials', token_url: server.tokenUrl, refresh_before: 30 }));
     const env = clientEnv(server, 'window');
     const config = ['--config', `base_url=${server.resourceUrl}`];
     expect((await runCli(['check', file, ...config], { env })).code).toBe(0);
     const list = JSON.parse((await runCli(['secrets', 'list', file, '--json'], { env })).stdout) as Array<{ name: string; expiresAt?: string }>;
     const expiresAt = Date.parse(list.find((entry) => entry.name === 'oauth_access_token')!.expiresAt!);
+    const at = (time: number) => ({ ...env, ...clockOffsetEnv(time - Date.now()) });
 
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - 5800 - Date.now())));
-    expect((await runCli(['check', file, ...config], { env })).code).toBe(0); // 5.8 s to expiry: outside 3 s
+    expect((await runCli(['check', file, ...config], { env: at(expiresAt - 45_000) })).code).toBe(0); // outside 30 s, inside 60 s
     expect(server.state.tokenRequests).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt - 2700 - Date.now())));
-    const renewed = await runCli(['check', file, ...config], { env }); // 2.7 s to expiry: inside
+    const renewed = await runCli(['check', file, ...config], { env: at(expiresAt - 15_000) }); // inside 30 s
     expect(renewed.code).toBe(0);
     expect(server.state.tokenRequests).toBe(2);
     expect(server.state.unauthorized).toBe(0);
@@ -170,12 +171,14 @@ describe('a process killed with SIGKILL in the middle of a renewal', () => {
     expect(entries.some((entry) => entry.source === 'session')).toBe(false);
 
     server.state.hangTokenRequests = false;
+    // The next process's clock runs 10 minutes behind, so to it the lock's last heartbeat lies in
+    // the future: the lock never goes stale by time, and only the dead pid lets it in (else it
+    // would wait until runCli kills it).
     const started = Date.now();
-    const next = await runCli(['check', file, ...config], { env });
+    const next = await runCli(['check', file, ...config], { env: { ...env, ...clockOffsetEnv(-600_000) } });
     const elapsed = Date.now() - started;
     expect(next.stderr).toBe('');
     expect(next.code).toBe(0);
-    expect(elapsed).toBeLessThan(10_000); // the dead holder's lock is taken over at once, not after 30 s
     expect(server.state.grants['refresh_token:success']).toBe(1); // the seed was still good
     expect(server.state.grants['refresh_token:error']).toBeUndefined();
     expect(existsSync(join(home, 'locks', 'crash', 'default.lock'))).toBe(false);

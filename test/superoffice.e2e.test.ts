@@ -33,9 +33,10 @@ async function start(t: TestContext, options: Record<string, unknown> = {}) {
     const xmlD = /<D>([^<]+)<\/D>/.exec(server.partnerKeys.privateKeyXml)?.[1] ?? '';
     return [CLIENT_SECRET, REFRESH, ...keyLines, xmlD, ...server.state.tickets.keys(), ...server.state.accessTokens.keys(), ...server.state.refreshTokens, ...extra];
   };
-  const run = async (args: string[], overrides: Record<string, string> = {}, extra: string[] = []) => {
+  const run = async (args: string[], overrides: Record<string, string> = {}, extra: string[] = [], clockOffsetMs = 0) => {
     const values = secrets(overrides);
-    const result = await runChecked([...args, '--config', `login_url=${server.url}`], { env: cliEnv(home, 'superoffice', values) }, [...Object.values(values), CLIENT_SECRET]);
+    const env = cliEnv(home, 'superoffice', values, clockOffsetMs);
+    const result = await runChecked([...args, '--config', `login_url=${server.url}`], { env }, [...Object.values(values), CLIENT_SECRET]);
     const text = result.stdout + result.stderr;
     expect(allSecrets(extra).filter((v: string) => v && v.length >= 4 && text.includes(v))).toEqual([]);
     return result;
@@ -86,13 +87,17 @@ describe.concurrent('superoffice scheme end to end', () => {
   }
 
   it('gets a new ticket when the ticket JWT is about to expire', async (t) => {
-    const { server, run } = await start(t, { ticketLifetime: 6 });
+    // The access token outlives the ticket, so only the ticket is due.
+    const { server, run } = await start(t, { tokenLifetime: 7200 });
     expect((await run(['run', 'superoffice', '--stream', 'users'])).code).toBe(0);
     expect(server.state.systemUserLogins).toBe(1);
-    // The window is min(60, 6 / 2) = 3 s before the ticket's exp: start the next process 2 s before it.
+    // The window of a 3600 s ticket is min(60, 3600 / 2) = 60 s before its exp. The exp is the
+    // server's, so the server's clock moves with the next process's, to 30 s before it: as if the
+    // time had passed for both (a process may take up to 30 s and still be inside the window).
     const [expiry] = [...server.state.tickets.values()] as number[];
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiry - 2_000 - Date.now())));
-    const later = await run(['run', 'superoffice', '--stream', 'persons']);
+    const offset = expiry - 30_000 - Date.now();
+    server.state.clockOffsetMs = offset;
+    const later = await run(['run', 'superoffice', '--stream', 'persons'], {}, [], offset);
     expect(later.code, later.stderr).toBe(0);
     expect(recordsOf(later.stdout, 'persons')).toHaveLength(3);
     expect(server.state.systemUserLogins).toBe(2);

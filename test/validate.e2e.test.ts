@@ -71,14 +71,15 @@ describe.concurrent('validate: each bad input is one line, exit 1', () => {
     expect(result.stderr).toBe('4 problems in 1 manifest.\n');
   });
 
-  it('a 5 MB file is refused without parsing it, quickly', async () => {
+  it('a 5 MB file is refused without parsing it', async () => {
     const { dir, cleanup } = makeTree();
     try {
       const big = join(dir, 'big.yaml');
-      writeFileSync(big, `apiVersion: connectors/v1\nname: big\ndescription: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
-      const started = Date.now();
+      // 5 MB of nested flow sequences: the YAML parser does not come back from them (it still ran
+      // after a minute here), so an answer at all shows the file was refused before parsing.
+      writeFileSync(big, `apiVersion: connectors/v1\nname: big\ndescription: ${'['.repeat(5 * 1024 * 1024)}\n`);
       const result = await cli(['validate', 'big.yaml'], { cwd: dir });
-      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(result.signal).toBeNull(); // not killed by runCli's 30 s guard
       expect(result.code).toBe(1);
       expect(lines(result.stdout)).toEqual(['big.yaml: the file is 5.0 MiB; a manifest may be at most 1 MiB']);
       expect(crashSigns(result)).toEqual([]);

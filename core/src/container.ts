@@ -4,17 +4,16 @@
  * another value under the same token. Always explicit tokens; nothing relies on decorator metadata.
  */
 import 'reflect-metadata';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { SchemeRegistry } from './auth/registry.js';
 import type { SecretStoreConfig } from './config/index.js';
-import { UsageError } from './errors.js';
 import { createRuntimeHttpClient, type RuntimeHttpClientOptions } from './http/client.js';
 import type { Redactor } from './http/redact.js';
 import { createLogger } from './log/logger.js';
 import type { HttpClient, Logger } from './plugin-api.js';
 import { processRedactor } from './runtime/process-redactor.js';
-import { FileStore } from './secrets/file-store.js';
+import { assertKnownStoreType, fileStoreFolder, openSecretStore } from './secrets/open-secret-store.js';
 import type { SecretStore } from './secrets/store.js';
 import { SessionManager } from './sessions/renew.js';
 
@@ -53,25 +52,14 @@ export interface ProjectContainerOptions {
   configDir?: string;
 }
 
-/** The folder of the file store: `secret_store.path` when the project config sets one, else `home`. */
-function fileStoreFolder(options: ProjectContainerOptions): string {
-  const config = options.secretStore;
-  if (!config) return options.home;
-  if (config.type !== 'file') {
-    throw new UsageError(
-      `secret_store type "${config.type}" is not built in; the runtime has the "file" store, and an embedder can register another under SECRET_STORE.`,
-    );
-  }
-  return config.path ? resolve(options.configDir ?? process.cwd(), config.path) : options.home;
-}
-
 /**
- * A child container with the runtime's default registrations: the registry, a {@link FileStore}
- * under `home` (or the project config's `secret_store.path`), a {@link SessionManager} on that store, the got-based HTTP client factory, the
+ * A child container with the runtime's default registrations: the registry, the secret store
+ * `secret_store:` names (the file store under `home` or `secret_store.path`, or PostgreSQL), a {@link SessionManager} on that store, the got-based HTTP client factory, the
  * system clock, the stderr logger and the process redactor.
  */
 export function createProjectContainer(options: ProjectContainerOptions): DependencyContainer {
-  const storeFolder = fileStoreFolder(options);
+  assertKnownStoreType(options.secretStore);
+  const storeFolder = fileStoreFolder(options.secretStore, options) ?? options.home;
   const container = rootContainer.createChildContainer();
   container.register(CONNECTORS_HOME, { useValue: options.home });
   container.register(SCHEME_REGISTRY, { useValue: options.registry });
@@ -85,7 +73,9 @@ export function createProjectContainer(options: ProjectContainerOptions): Depend
   });
   container.register<HttpClientFactory>(HTTP_CLIENT_FACTORY, { useValue: createRuntimeHttpClient });
   container.register<SecretStore>(SECRET_STORE, {
-    useFactory: instanceCachingFactory(() => new FileStore({ home: storeFolder, env: options.env })),
+    useFactory: instanceCachingFactory(() =>
+      openSecretStore(options.secretStore, { home: options.home, env: options.env, configDir: options.configDir, addSecret: (value) => processRedactor.addDerived(value) }),
+    ),
   });
   container.register<SessionManager>(SESSION_MANAGER, {
     useFactory: instanceCachingFactory((c) => {

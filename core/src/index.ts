@@ -141,13 +141,18 @@ export { secretEnvName } from './secrets/env-name.js';
 export { isTooShortToRedact } from './secrets/short-secret-warning.js';
 export {
   setSecretAndDiscardSession,
+  hasOwnConnectionLock,
   type SecretStore,
   type ConnectionRef,
   type StoredSession,
   type StoredCaller,
+  type RekeyCounts,
 } from './secrets/store.js';
 export { FileStore, type FileStoreOptions } from './secrets/file-store.js';
 export { MemoryStore } from './secrets/memory-store.js';
+export { PostgresStore, type PostgresStoreOptions } from './secrets/postgres/postgres-store.js';
+export { toRowKey, rowKeyId, type RowKey } from './secrets/postgres/row-cipher.js';
+export { openSecretStore, readPreviousKeys, DATABASE_URL_ENV, PREVIOUS_KEYS_ENV, BUILT_IN_STORE_TYPES, type OpenSecretStoreOptions } from './secrets/open-secret-store.js';
 export {
   resolveSecrets,
   describeSecrets,
@@ -163,6 +168,7 @@ export { SessionManager, type SessionBinding, type SessionManagerOptions } from 
 export { syncStreams, selectStreams, type SyncStreamsOptions, type SyncResult } from './streams/sync.js';
 export { readStream, type ReadStreamOptions, type StreamEvent, type StreamTemplateValues } from './streams/runner.js';
 export { FileStateStore, loadStateFile, type StateStore, type StateValue } from './streams/state.js';
+export { SecretStoreStates, stateStoreFor } from './streams/secret-store-states.js';
 export { createPaginator, type Paginator, type PageToken, type PageResult } from './streams/pagination/index.js';
 export { parseLinkHeader } from './streams/pagination/link-header.js';
 export { SingerWriter } from './output/singer-writer.js';

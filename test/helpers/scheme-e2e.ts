@@ -9,11 +9,16 @@ export function cliEnv(home: string, connector: string, secrets: Record<string, 
   for (const [name, value] of Object.entries(secrets)) {
     env[`CONNECTORS_SECRET_${connector}_${name}`.toUpperCase().replace(/[^A-Z0-9]/g, '_')] = value;
   }
-  if (clockOffsetMs !== 0) {
-    env.NODE_OPTIONS = `--import ${pathToFileURL(join(repoRoot, 'test', 'helpers', 'fake-clock.mjs')).href}`;
-    env.CONNECTORS_TEST_CLOCK_OFFSET_MS = String(clockOffsetMs);
-  }
-  return env;
+  return { ...env, ...clockOffsetEnv(clockOffsetMs) };
+}
+
+/** The env that moves a CLI process's clock `clockOffsetMs` ahead (test/helpers/fake-clock.mjs); none for 0. */
+export function clockOffsetEnv(clockOffsetMs: number): Record<string, string> {
+  if (clockOffsetMs === 0) return {};
+  return {
+    NODE_OPTIONS: `--import ${pathToFileURL(join(repoRoot, 'test', 'helpers', 'fake-clock.mjs')).href}`,
+    CONNECTORS_TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
+  };
 }
 
 /** Runs the CLI and fails the test when any secret value shows in stdout or stderr. */

@@ -76,8 +76,8 @@ export async function addCaller(env: Record<string, string>, name: string, args:
   return result.stdout.trim();
 }
 
-/** Writes `<catalog>/<name>/connector.yaml`: an oauth2 refresh-token connector against `tokenUrl` and `baseUrl`. */
-export function writeOAuthConnector(catalog: string, name: string, tokenUrl: string, baseUrl: string, extra = ''): void {
+/** Writes `<catalog>/<name>/connector.yaml`: an oauth2 refresh-token connector against `tokenUrl` and `baseUrl`; `authExtra` lines go into its `auth:` block (two-space indented). */
+export function writeOAuthConnector(catalog: string, name: string, tokenUrl: string, baseUrl: string, extra = '', authExtra = ''): void {
   mkdirSync(join(catalog, name), { recursive: true });
   writeFileSync(
     join(catalog, name, 'connector.yaml'),
@@ -88,7 +88,7 @@ auth:
   grant_type: authorization_code
   authorize_url: ${baseUrl}/authorize
   token_url: ${tokenUrl}
-base_url: ${baseUrl}
+${authExtra}base_url: ${baseUrl}
 headers:
   x-connector: ${name}
 ${extra}streams:

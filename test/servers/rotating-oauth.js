@@ -5,6 +5,9 @@
  * `grant_type=refresh_token` issues a new access token (lifetime `state.expiresIn` seconds) and a
  * new refresh token; the old refresh token is then dead (a second use is `invalid_grant`). Every
  * other path is the API: it needs a live bearer token and answers by what the path says.
+ * `state.tokenDelayMs` holds each token request that long before it is processed; a request whose
+ * client went away meanwhile is dropped unprocessed (counted in `abandoned`), so its refresh token
+ * stays live, as with a provider that commits a rotation only with the answer it delivers.
  *
  * API paths: `/echo/...` (method, path, query, headers, body back as JSON), `/redirect` (302 to a
  * URL holding the caller's token), `/leak` (400 whose body holds the access token), `/cookie`
@@ -24,6 +27,15 @@ export async function startRotatingOAuth(options) {
     /** Hold token requests without answering (never processed) while true. */
     hangTokenRequests: false,
     hungRequests: 0,
+    /** Milliseconds each token request waits before it is processed. */
+    tokenDelayMs: 0,
+    /** Token requests waiting out `tokenDelayMs` now. */
+    delayedRequests: 0,
+    /** Delayed token requests whose client went away before they were processed. */
+    abandoned: 0,
+    /** Every refresh token presented, in order, and whether it was live then. */
+    /** @type {Array<{ token: string, live: boolean }>} */
+    presented: [],
     apiRequests: 0,
     slowMs: 2000,
     bigBytes: 0,
@@ -46,13 +58,28 @@ export async function startRotatingOAuth(options) {
         state.hungRequests += 1;
         return; // never answered, never processed
       }
+      const body = await readBody(req);
+      if (state.tokenDelayMs > 0) {
+        let gone = false;
+        res.on('close', () => {
+          if (!res.writableFinished) gone = true;
+        });
+        state.delayedRequests += 1;
+        await new Promise((resolve) => setTimeout(resolve, state.tokenDelayMs));
+        state.delayedRequests -= 1;
+        if (gone || res.destroyed) {
+          state.abandoned += 1;
+          return;
+        }
+      }
       state.tokenRequests += 1;
-      const form = new URLSearchParams(await readBody(req));
+      const form = new URLSearchParams(body);
       const basic = parseBasic(req.headers.authorization);
       const id = basic?.user ?? form.get('client_id');
       const secret = basic?.password ?? form.get('client_secret');
       if (id !== options.clientId || secret !== options.clientSecret) return sendJson(res, 401, { error: 'invalid_client' });
       const presented = form.get('refresh_token') ?? '';
+      state.presented.push({ token: presented, live: state.liveRefresh.has(presented) });
       if (form.get('grant_type') !== 'refresh_token' || !state.liveRefresh.has(presented)) {
         state.invalidGrants += 1;
         return sendJson(res, 400, { error: 'invalid_grant', error_description: 'The refresh token is not valid.' });

@@ -88,6 +88,8 @@ export async function startSuperofficeServer(options = {}) {
     timestampToleranceMinutes: options.timestampToleranceMinutes ?? 5,
     signTicketWithWrongKey: options.signTicketWithWrongKey ?? false,
     signIdTokenWithWrongKey: options.signIdTokenWithWrongKey ?? false,
+    /** Milliseconds added to the server's clock: a test moves it with a client's, as if time passed. */
+    clockOffsetMs: 0,
     tokenRequests: 0, refreshGrants: 0, codeGrants: 0, failedTokenRequests: 0,
     systemUserLogins: 0, failedSystemUserLogins: 0, /** @type {string | null} */ lastSystemUserError: null,
     jwksRequests: 0, resourceRequests: 0, unauthorized: 0,
@@ -100,7 +102,8 @@ export async function startSuperofficeServer(options = {}) {
   };
   /** @type {string} */
   let origin = '';
-  const now = () => Math.floor(Date.now() / 1000);
+  const nowMs = () => Date.now() + state.clockOffsetMs;
+  const now = () => Math.floor(nowMs() / 1000);
   const idToken = () => signJwtRs256({
     iss: origin, aud: state.clientId, sub: 'user@example.com', iat: now(), nbf: now(), exp: now() + state.tokenLifetime,
     [`${CLAIM}ctx`]: state.ctx, [`${CLAIM}webapi_url`]: `${origin}/${state.ctx}/api/`, [`${CLAIM}netserver_url`]: `${origin}/${state.ctx}/Remote/Services88/`,
@@ -109,7 +112,7 @@ export async function startSuperofficeServer(options = {}) {
   }, signingKey(state.signIdTokenWithWrongKey), identityKeys.kid);
   const issue = (/** @type {string | null} */ refreshToken) => {
     const accessToken = `8A:${state.ctx}.${randomToken('so-at')}`;
-    state.accessTokens.set(accessToken, Date.now() + state.tokenLifetime * 1000);
+    state.accessTokens.set(accessToken, nowMs() + state.tokenLifetime * 1000);
     /** @type {Record<string, unknown>} */
     const body = { token_type: 'Bearer', access_token: accessToken, expires_in: state.tokenLifetime, id_token: idToken() };
     if (refreshToken) body.refresh_token = refreshToken;
@@ -177,11 +180,11 @@ export async function startSuperofficeServer(options = {}) {
       };
       if (body.ApplicationToken !== state.clientSecret) return refuse('Invalid application token.');
       if (body.ContextIdentifier !== state.ctx) return refuse(`Unknown context identifier ${String(body.ContextIdentifier)}.`);
-      const reason = checkSignedSystemToken(String(body.SignedSystemToken ?? ''), state.systemToken, state.partnerPublicKey, state.timestampToleranceMinutes);
+      const reason = checkSignedSystemToken(String(body.SignedSystemToken ?? ''), state.systemToken, state.partnerPublicKey, state.timestampToleranceMinutes, new Date(nowMs()));
       if (reason) return refuse(reason);
       state.systemUserLogins += 1;
       const ticket = `7T:${Buffer.from(randomUUID()).toString('base64')}`;
-      state.tickets.set(ticket, Date.now() + state.ticketLifetime * 1000);
+      state.tickets.set(ticket, nowMs() + state.ticketLifetime * 1000);
       if (body.ReturnTokenType !== 'JWT') return sendJson(res, 200, { IsSuccessful: true, Token: ticket, ErrorMessage: '' });
       const token = signJwtRs256({
         iss: origin, aud: `spn:${state.clientId}`, iat: now(), nbf: now(), exp: now() + state.ticketLifetime,
@@ -197,8 +200,8 @@ export async function startSuperofficeServer(options = {}) {
     const ticket = parseAuthorization(req.headers.authorization, 'SOTicket');
     const bearer = parseAuthorization(req.headers.authorization, 'Bearer');
     const valid = ticket
-      ? (state.tickets.get(ticket) ?? 0) > Date.now() && req.headers['so-apptoken'] === state.clientSecret
-      : bearer !== null && (state.accessTokens.get(bearer) ?? 0) > Date.now();
+      ? (state.tickets.get(ticket) ?? 0) > nowMs() && req.headers['so-apptoken'] === state.clientSecret
+      : bearer !== null && (state.accessTokens.get(bearer) ?? 0) > nowMs();
     if (takeForced401(state) || !valid || match[1] !== state.ctx) {
       state.unauthorized += 1;
       return sendJson(res, 401, { Error: 'Unauthorized', ErrorType: 'SoException', Message: 'Invalid or expired ticket, or missing SO-AppToken.' }, { 'www-authenticate': 'SOTicket' });

@@ -49,6 +49,8 @@ export async function startWebcrmServer(options = {}) {
     tokenLifetime: options.tokenLifetime ?? 3600,
     omitExpiresIn: options.omitExpiresIn ?? false,
     rotateRefreshToken: options.rotateRefreshToken ?? true,
+    /** Milliseconds added to the server's clock: a test moves it with a client's, as if time passed. */
+    clockOffsetMs: 0,
     logins: 0,
     failedLogins: 0,
     refreshes: 0,
@@ -65,9 +67,11 @@ export async function startWebcrmServer(options = {}) {
     counts: Object.fromEntries(Object.keys(RESOURCES).map((r) => [r, options.counts?.[r] ?? 25])),
   };
 
+  const now = () => Date.now() + state.clockOffsetMs;
   const issue = () => {
-    const exp = Math.floor(Date.now() / 1000) + state.tokenLifetime;
-    const accessToken = signJwt({ sub: 'api-user', iss: 'https://api.webcrm.com', exp, iat: Math.floor(Date.now() / 1000), jti: randomToken('j') });
+    const iat = Math.floor(now() / 1000);
+    const exp = iat + state.tokenLifetime;
+    const accessToken = signJwt({ sub: 'api-user', iss: 'https://api.webcrm.com', exp, iat, jti: randomToken('j') });
     state.accessTokens.set(accessToken, exp * 1000);
     const refreshToken = randomToken('webcrm-rt');
     state.refreshTokens.add(refreshToken);
@@ -109,7 +113,7 @@ export async function startWebcrmServer(options = {}) {
     if (serveInjectedFailure(state, res, (status) => ({ title: status === 429 ? 'Too Many Requests' : 'Internal Server Error', status }))) return;
     const token = parseAuthorization(req.headers.authorization, 'Bearer');
     const expiry = token ? state.accessTokens.get(token) : undefined;
-    if (takeForced401(state) || expiry === undefined || expiry <= Date.now()) {
+    if (takeForced401(state) || expiry === undefined || expiry <= now()) {
       state.unauthorized += 1;
       res.writeHead(401, { 'www-authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer', 'content-length': 0 });
       return res.end();

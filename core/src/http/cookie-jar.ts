@@ -33,3 +33,12 @@ export async function restoreCookieJar(serialized?: unknown): Promise<CookieJar>
     return createCookieJar();
   }
 }
+
+/**
+ * True when the jar certainly holds no cookie (tough-cookie's memory store with an empty index), so
+ * a caller may skip asking it for the cookies of a URL; false when it holds some or cannot tell.
+ */
+export function isCookieJarEmpty(jar: CookieJar): boolean {
+  const index = (jar.store as { idx?: unknown }).idx;
+  return typeof index === 'object' && index !== null && Object.keys(index).length === 0;
+}

@@ -3,7 +3,10 @@ import { JsonlWriter } from '../output/jsonl-writer.js';
 import type { OutputWriter } from '../output/output-writer.js';
 import { ProgressReporter, type ProgressOutput } from '../output/progress.js';
 import { SingerWriter } from '../output/singer-writer.js';
-import { FileStateStore, loadStateFile, type StateValue } from '../streams/state.js';
+import { SECRET_STORE } from '../container.js';
+import type { SecretStore } from '../secrets/store.js';
+import { stateStoreFor } from '../streams/secret-store-states.js';
+import { loadStateFile, type StateValue } from '../streams/state.js';
 import { selectStreams, syncStreams, type SyncResult } from '../streams/sync.js';
 import { openConnection, openConnectorTarget, type ConnectionOptions } from './open-connection.js';
 import type { Project } from './open-project.js';
@@ -39,7 +42,7 @@ export async function runConnector(project: Project, options: RunConnectorOption
   const target = await openConnectorTarget(project, options);
   const { manifest, ref } = target;
   selectStreams(manifest, options.streams);
-  const stateStore = new FileStateStore(project.home);
+  const stateStore = stateStoreFor(project.container.resolve<SecretStore>(SECRET_STORE), project.home);
   const state: StateValue | undefined = options.stateFile
     ? await loadStateFile(options.stateFile)
     : await stateStore.load(ref.connector, ref.connection);

@@ -2,14 +2,15 @@
  * The callers of `connectors serve` as the file store keeps them: one JSON file `<home>/callers.json`
  * (mode 0600, every write atomic, read-modify-write under `<home>/locks/callers.lock`). It holds
  * only SHA-256 digests of the caller keys and their grants, never a key, so it needs no
- * encryption. Reads are cached until the file changes (its inode, size or mtime), so a server
- * that checks every request reads the file only after `callers add/remove`.
+ * encryption. Reads are cached until the file changes ({@link VersionCache}), so a server that
+ * checks every request costs one `stat` per check and reads the file only after `callers add/remove`.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SecretStoreError } from '../errors.js';
 import { type LockOptions, withLock } from '../sessions/lock.js';
 import { hasCode, writeFileAtomic } from './atomic-file.js';
+import { readFileVersion, VersionCache, type FileVersion } from './file-version.js';
 import type { StoredCaller } from './store.js';
 
 interface CallerFileData {
@@ -22,7 +23,7 @@ export class CallerFile {
   readonly path: string;
   readonly lockPath: string;
   private readonly lockOptions: LockOptions;
-  private cached?: { stamp: string; callers: StoredCaller[] };
+  private readonly cache = new VersionCache<StoredCaller[]>();
 
   constructor(home: string, lockOptions: LockOptions = {}) {
     this.path = join(home, 'callers.json');
@@ -57,28 +58,28 @@ export class CallerFile {
     await withLock(
       this.lockPath,
       async () => {
-        this.cached = undefined; // re-read under the lock: another process may have written
+        this.cache.clear(); // re-read under the lock: another process may have written
         const next = change(await this.read());
         if (next === undefined) return;
         next.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         const data: CallerFileData = { version: 1, callers: next };
         await writeFileAtomic(this.path, `${JSON.stringify(data, null, 2)}\n`, 0o600);
-        this.cached = undefined;
+        this.cache.clear();
       },
       this.lockOptions,
     );
   }
 
   private async read(): Promise<StoredCaller[]> {
-    let stamp: string;
+    let version: FileVersion | undefined;
     try {
-      const info = await stat(this.path);
-      stamp = `${info.ino}:${info.size}:${info.mtimeMs}`;
+      version = readFileVersion(this.path);
     } catch (error) {
-      if (hasCode(error, 'ENOENT')) return [];
       throw new SecretStoreError(`Cannot read the caller list ${this.path}.`, { cause: error });
     }
-    if (this.cached?.stamp === stamp) return this.cached.callers;
+    if (version === undefined) return [];
+    const cached = this.cache.get(version);
+    if (cached) return cached;
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -87,7 +88,7 @@ export class CallerFile {
       throw new SecretStoreError(`Cannot read the caller list ${this.path}.`, { cause: error });
     }
     const callers = this.parse(text);
-    this.cached = { stamp, callers };
+    this.cache.set(version, callers);
     return callers;
   }
 

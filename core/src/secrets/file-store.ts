@@ -3,7 +3,9 @@
  * AES-256-GCM, key from `CONNECTORS_SECRET_KEY` or `<home>/secret.key`; mode 0600; every write
  * atomic. Reads need no lock (writes are atomic renames); every read-modify-write holds a short
  * store-wide lock (`<home>/locks/secrets.lock`), so processes writing at once lose no update.
- * A store that does not decrypt or parse is an error and is never overwritten. The callers of
+ * A store that does not decrypt or parse is an error and is never overwritten. A read is decrypted
+ * once per version of the file (its inode, size and times; see {@link VersionCache}), so a server
+ * that reads a session per request costs one `stat` per read. The callers of
  * `connectors serve` live beside it in `<home>/callers.json` ({@link CallerFile}).
  */
 import { describeSystemError } from '../describe-system-error.js';
@@ -13,9 +15,10 @@ import { SecretStoreError } from '../errors.js';
 import { type LockOptions, withLock } from '../sessions/lock.js';
 import { hasCode, isTempFileOf, unlinkQuietly, writeFileAtomic } from './atomic-file.js';
 import { CallerFile } from './caller-file.js';
-import { assertStorableName, type ConnectionRef, type SecretStore, type StoredCaller, type StoredSession } from './store.js';
+import { readFileVersion, VersionCache, type FileVersion } from './file-version.js';
+import { assertStorableName, type ConnectionRef, type RekeyCounts, type SecretStore, type StoredCaller, type StoredSession } from './store.js';
 import { openStore, sealStore } from './store-envelope.js';
-import { readKeyFile, readKeyFromEnv, readOrCreateKeyFile, type StoreKey } from './store-key.js';
+import { readKeyFile, readKeyFromEnv, readOrCreateKeyFile, readPreviousKeyBytes, type StoreKey } from './store-key.js';
 
 export interface FileStoreOptions {
   /** The folder holding the store, `CONNECTORS_HOME`; created (mode 0700) on the first write. */
@@ -25,6 +28,7 @@ export interface FileStoreOptions {
   /** Options of the store-wide write lock (tests shorten `staleMs`). */
   lock?: LockOptions;
 }
+
 
 interface ConnectionEntry {
   secrets: Record<string, string>;
@@ -49,6 +53,7 @@ export class FileStore implements SecretStore {
   private readonly lockOptions: LockOptions;
   private key?: StoreKey;
   private readonly callers: CallerFile;
+  private readonly readCache = new VersionCache<StoreData>();
 
   constructor(options: FileStoreOptions) {
     this.path = join(options.home, 'secrets.enc');
@@ -92,7 +97,9 @@ export class FileStore implements SecretStore {
 
   async getSession(ref: ConnectionRef): Promise<StoredSession | undefined> {
     const data = await this.read();
-    return findEntry(data, ref)?.session;
+    const session = findEntry(data, ref)?.session;
+    // A copy: the decrypted content is kept for the next read and must not change under it.
+    return session === undefined ? undefined : structuredClone(session);
   }
 
   async setSession(ref: ConnectionRef, session: StoredSession | undefined): Promise<void> {
@@ -130,6 +137,26 @@ export class FileStore implements SecretStore {
   }
 
   /**
+   * Re-encrypts the store under the current key (`connectors secrets rekey`), opening it with a
+   * previous key (CONNECTORS_SECRET_KEY_PREVIOUS) when it was sealed with one. A store no key
+   * opens is an error and is left as it is. The callers file holds only digests and is not
+   * encrypted; states are plain files: neither is rewritten.
+   */
+  async rekey(): Promise<RekeyCounts> {
+    const counts: RekeyCounts = { secrets: 0, sessions: 0, states: 0, callers: 0 };
+    await this.update((data) => {
+      for (const connections of Object.values(data.connectors)) {
+        for (const entry of Object.values(connections)) {
+          counts.secrets += Object.keys(entry.secrets).length;
+          if (entry.session) counts.sessions += 1;
+        }
+      }
+      return true; // always rewrite: sealed under the current key
+    });
+    return counts;
+  }
+
+  /**
    * Read-modify-write under the store lock. `change` returns false when it changed nothing, and
    * the file is then not rewritten. Temp files left by a writer that crashed are removed.
    */
@@ -143,20 +170,37 @@ export class FileStore implements SecretStore {
         const key = await this.loadKey(exists !== undefined, true);
         const data = exists === undefined ? emptyData() : this.decode(exists, key);
         if (change(data) === false) return;
+        this.readCache.clear();
         await writeFileAtomic(this.path, sealStore(data, key.key), 0o600);
       },
       this.lockOptions,
     );
   }
 
+  /** The decrypted content, as cached for the file's current version, else read now. */
   private async read(): Promise<StoreData> {
+    const version = this.version();
+    if (version === undefined) return emptyData();
+    const cached = this.readCache.get(version);
+    if (cached) return cached;
     const text = await this.readText();
     if (text === undefined) return emptyData();
-    return this.decode(text, await this.loadKey(true, false));
+    const data = this.decode(text, await this.loadKey(true, false));
+    this.readCache.set(version, data);
+    return data;
+  }
+
+  /** The file's version stamp, undefined when there is no file. */
+  private version(): FileVersion | undefined {
+    try {
+      return readFileVersion(this.path);
+    } catch (error) {
+      throw new SecretStoreError(describeSystemError(error) ?? `Cannot read the secret store ${this.path}.`, { cause: error });
+    }
   }
 
   private decode(text: string, key: StoreKey): StoreData {
-    const value = openStore(text, key.key, this.path, key.source) as Partial<StoreData>;
+    const value = openStore(text, key.key, this.path, key.source, readPreviousKeyBytes(this.env)) as Partial<StoreData>;
     if (typeof value !== 'object' || value === null || typeof value.connectors !== 'object' || value.connectors === null) {
       throw new SecretStoreError(`${this.path} is not a readable secret store (corrupt); it is left untouched.`);
     }

@@ -5,6 +5,7 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { SecretStoreError } from '../errors.js';
+import { keyIdOf } from './store-key.js';
 
 export const STORE_FORMAT = 'connectors-secret-store';
 export const STORE_VERSION = 1;
@@ -22,6 +23,8 @@ export interface StoreEnvelope {
   tag: string;
   /** base64 of the ciphertext. */
   data: string;
+  /** The id of the key that sealed it ({@link keyIdOf}); absent in stores written before key rotation. */
+  keyId?: string;
 }
 
 /** Encrypts a JSON value with a fresh nonce and returns the envelope's text. */
@@ -37,32 +40,50 @@ export function sealStore(value: unknown, key: Buffer): string {
     iv: iv.toString('base64'),
     tag: cipher.getAuthTag().toString('base64'),
     data: data.toString('base64'),
+    keyId: keyIdOf(key),
   };
   return `${JSON.stringify(envelope, null, 2)}\n`;
 }
 
 /**
- * Opens an envelope. A file that is not an envelope is "corrupt"; one that does not decrypt was
- * written with another key (or damaged). Both errors say the file is left untouched.
+ * Opens an envelope with `key`, else with one of the `previous` keys (CONNECTORS_SECRET_KEY_PREVIOUS).
+ * A file that is not an envelope is "corrupt"; one that no key opens names the key id it was
+ * written with. Both errors say the file is left untouched.
  */
-export function openStore(text: string, key: Buffer, path: string, keySource: string): unknown {
+export function openStore(text: string, key: Buffer, path: string, keySource: string, previous: readonly Buffer[] = []): unknown {
   const envelope = parseEnvelope(text, path);
-  let plain: string;
-  try {
-    const decipher = createDecipheriv(CIPHER, key, Buffer.from(envelope.iv, 'base64'));
-    decipher.setAAD(AAD);
-    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
-    plain = Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]).toString('utf8');
-  } catch {
-    throw new SecretStoreError(
-      `Cannot decrypt ${path} with ${keySource}; it was written with another key (or damaged) and is left untouched.`,
-      { hint: 'Set CONNECTORS_SECRET_KEY to the key the store was written with, or move the file away to start afresh.' },
-    );
+  const candidates = envelope.keyId ? [key, ...previous].filter((candidate) => keyIdOf(candidate) === envelope.keyId) : [key, ...previous];
+  let plain: string | undefined;
+  for (const candidate of candidates) {
+    plain = decrypt(envelope, candidate);
+    if (plain !== undefined) break;
+  }
+  if (plain === undefined) {
+    const written = envelope.keyId && candidates.length === 0 ? `it was written with key ${envelope.keyId}, which neither ${keySource} nor CONNECTORS_SECRET_KEY_PREVIOUS holds` : 'it was written with another key (or damaged)';
+    throw new SecretStoreError(`Cannot decrypt ${path} with ${keySource}; ${written}, and it is left untouched.`, {
+      hint: 'Set CONNECTORS_SECRET_KEY to the key the store was written with (or add it to CONNECTORS_SECRET_KEY_PREVIOUS), or move the file away to start afresh.',
+    });
   }
   try {
     return JSON.parse(plain) as unknown;
   } catch {
     throw corrupt(path);
+  }
+}
+
+/** The key id an envelope names, if any (to tell whether a rewrite is needed). */
+export function envelopeKeyId(text: string, path: string): string | undefined {
+  return parseEnvelope(text, path).keyId;
+}
+
+function decrypt(envelope: StoreEnvelope, key: Buffer): string | undefined {
+  try {
+    const decipher = createDecipheriv(CIPHER, key, Buffer.from(envelope.iv, 'base64'));
+    decipher.setAAD(AAD);
+    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(envelope.data, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,7 +3,7 @@
  * (base64, 32 bytes) when set, else a key file beside the store, created once with an exclusive
  * create (mode 0600); a process that loses the creation race reads the winner's key.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SecretStoreError } from '../errors.js';
 import { createFileExclusive, hasCode } from './atomic-file.js';
@@ -58,4 +58,26 @@ export async function readOrCreateKeyFile(path: string): Promise<StoreKey> {
   const winner = await readKeyFile(path);
   if (!winner) throw new SecretStoreError(`The key file ${path} vanished while it was being created.`);
   return winner;
+}
+
+/**
+ * The id of a store key: `k_` + the first 16 hex digits of its SHA-256. It names the key in stored
+ * values and in errors ("written with key k_...") and reveals nothing about it.
+ */
+export function keyIdOf(key: Buffer): string {
+  return `k_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+}
+
+/** The environment variable with retired store keys, comma-separated base64: reads still open what they sealed. */
+export const PREVIOUS_KEYS_ENV = 'CONNECTORS_SECRET_KEY_PREVIOUS';
+
+/** The keys of `CONNECTORS_SECRET_KEY_PREVIOUS`, each checked to be 32 bytes of base64. */
+export function readPreviousKeyBytes(env: NodeJS.ProcessEnv): Buffer[] {
+  const text = env[PREVIOUS_KEYS_ENV];
+  if (!text || text.trim() === '') return [];
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part, index) => decodeStoreKey(part, `Key ${index + 1} of ${PREVIOUS_KEYS_ENV}`));
 }

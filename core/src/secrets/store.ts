@@ -75,6 +75,38 @@ export interface SecretStore {
   putCaller(caller: StoredCaller): Promise<void>;
   /** Deletes a caller; false when there was none of that name. */
   deleteCaller(name: string): Promise<boolean>;
+  /**
+   * Optional: runs `fn` holding the connection's lock across processes and machines, for a store
+   * that has its own (the PostgreSQL store: the session row `FOR UPDATE`). Without it the
+   * SessionManager takes a lock file beside the store. Inside `fn`, the store's calls for that
+   * connection must see and make changes that no other holder can interleave with.
+   */
+  withConnectionLock?<T>(ref: ConnectionRef, fn: () => Promise<T>): Promise<T>;
+  /** Optional: the saved run state of a connection, for a store that keeps states itself (PostgreSQL); else states are files under CONNECTORS_HOME. */
+  getState?(ref: ConnectionRef): Promise<unknown>;
+  /** Optional, with {@link SecretStore.getState}: replaces the saved run state of a connection. */
+  setState?(ref: ConnectionRef, state: unknown): Promise<void>;
+  /**
+   * Optional: re-encrypts every stored value under the current key (`connectors secrets rekey`),
+   * opening old values with the previous keys. A value no key opens stops it with that error and
+   * nothing is changed.
+   */
+  rekey?(): Promise<RekeyCounts>;
+  /** Optional: releases what the store holds open (a database pool) when the process is done with it. */
+  close?(): Promise<void>;
+}
+
+/** What {@link SecretStore.rekey} rewrote, by kind of value. */
+export interface RekeyCounts {
+  secrets: number;
+  sessions: number;
+  states: number;
+  callers: number;
+}
+
+/** True when `store` brings its own connection lock (see {@link SecretStore.withConnectionLock}). */
+export function hasOwnConnectionLock(store: SecretStore): store is SecretStore & Required<Pick<SecretStore, 'withConnectionLock'>> {
+  return typeof store.withConnectionLock === 'function';
 }
 
 /** The longest name {@link isFileSafeName} accepts: with `.json`/`.lock` it stays well under a file system's 255 bytes. */

@@ -85,10 +85,12 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
   app.decorateRequest('caller', undefined);
   app.decorateRequest('audit', null as unknown as AuditFields);
 
-  app.addHook('onRequest', async (request) => {
+  // Callback hooks, not async ones: no promise per request for work that does not wait.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.audit = {};
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const { audit } = request;
     options.audit.request({
       ...(audit.caller ? { caller: audit.caller } : {}),
@@ -99,6 +101,7 @@ export function createServeApp(options: ServeAppOptions): FastifyInstance {
       ...(audit.upstreamStatus !== undefined ? { upstreamStatus: audit.upstreamStatus } : {}),
       ms: reply.elapsedTime,
     });
+    done();
   });
 
   app.setErrorHandler((error, _request, reply) => sendError(reply, toServeError(error, options.redactor)));

@@ -32,7 +32,21 @@ function matchPart(pattern: string, value: string): boolean {
   return globToRegExp(pattern).test(value);
 }
 
+/** Compiled globs: every request checks its caller's grants, so each glob is compiled once. */
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 1_000;
+
 function globToRegExp(pattern: string): RegExp {
+  let regExp = compiled.get(pattern);
+  if (!regExp) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    regExp = compileGlob(pattern);
+    compiled.set(pattern, regExp);
+  }
+  return regExp;
+}
+
+function compileGlob(pattern: string): RegExp {
   const source = pattern
     .split('*')
     .map((piece) => piece.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'))

@@ -38,9 +38,23 @@ export function findCallerByKey(callers: readonly StoredCaller[], key: string): 
   const wellFormed = KEY_SHAPE.test(key);
   let found: StoredCaller | undefined;
   for (const caller of callers) {
-    const stored = Buffer.from(caller.keySha256, 'hex');
+    const stored = digestBytes(caller.keySha256);
     if (stored.length !== presented.length) continue;
     if (timingSafeEqual(stored, presented) && wellFormed && found === undefined) found = caller;
   }
   return found;
+}
+
+/** The stored digests as bytes, decoded once each (every request compares against all of them). */
+const decodedDigests = new Map<string, Buffer>();
+const MAX_DECODED = 10_000;
+
+function digestBytes(hex: string): Buffer {
+  let bytes = decodedDigests.get(hex);
+  if (!bytes) {
+    if (decodedDigests.size >= MAX_DECODED) decodedDigests.clear();
+    bytes = Buffer.from(hex, 'hex');
+    decodedDigests.set(hex, bytes);
+  }
+  return bytes;
 }

@@ -11,9 +11,10 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import { PassThrough, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { isCookieJarEmpty } from '../http/cookie-jar.js';
 import type { OpenConnection } from '../runtime/open-connection.js';
 import type { OutgoingRequest, Session } from '../plugin-api.js';
-import { compileTemplateTree, toText } from '../templates/index.js';
+import { compileTemplateTree, toText, type CompiledTree } from '../templates/index.js';
 
 /** Bodies up to this size are buffered, so a 401 can be retried with them. */
 export const REPLAYABLE_BODY_BYTES = 1024 * 1024;
@@ -118,17 +119,35 @@ async function readBody(incoming: IncomingMessage): Promise<RequestBody> {
   return { stream: rest, replayable: false };
 }
 
+/** The manifest's `base_url` and `headers`, compiled once per loaded manifest (not per request). */
+interface CompiledManifestParts {
+  baseUrl: CompiledTree;
+  headers: CompiledTree;
+}
+
+const compiledParts = new WeakMap<OpenConnection['manifest'], CompiledManifestParts>();
+
+function compiledPartsOf(manifest: OpenConnection['manifest']): CompiledManifestParts {
+  let parts = compiledParts.get(manifest);
+  if (!parts) {
+    parts = { baseUrl: compileTemplateTree(manifest.base_url ?? '', 'base_url'), headers: compileTemplateTree(manifest.headers ?? {}, 'headers') };
+    compiledParts.set(manifest, parts);
+  }
+  return parts;
+}
+
 /** The upstream request: base_url + path + query, the caller's allowed headers, the manifest's, cookies, then the scheme's. */
 async function buildOutgoing(open: OpenConnection, request: ProxyRequest, session: Session, body: RequestBody): Promise<OutgoingRequest> {
   const context = { config: open.ctx.config, secrets: open.ctx.secrets, auth: session.values ?? {} };
-  const baseUrl = toText(compileTemplateTree(open.manifest.base_url ?? '', 'base_url').render(context));
+  const compiled = compiledPartsOf(open.manifest);
+  const baseUrl = toText(compiled.baseUrl.render(context));
   const url = new URL(`${baseUrl.replace(/\/+$/, '')}${request.path}${request.query ? `?${request.query}` : ''}`);
   const headers = forwardableHeaders(request.incoming.headers);
-  const manifestHeaders = compileTemplateTree(open.manifest.headers ?? {}, 'headers').render(context) as Record<string, unknown>;
+  const manifestHeaders = compiled.headers.render(context) as Record<string, unknown>;
   for (const [name, value] of Object.entries(manifestHeaders)) {
     if (value !== undefined && value !== null) headers[name.toLowerCase()] = toText(value);
   }
-  const cookies = await open.cookieJar.getCookieString(url.href);
+  const cookies = isCookieJarEmpty(open.cookieJar) ? '' : await open.cookieJar.getCookieString(url.href);
   if (cookies) headers.cookie = cookies;
   if (body.buffer) headers['content-length'] = String(body.buffer.length);
   else if (body.stream) headers['transfer-encoding'] = 'chunked';

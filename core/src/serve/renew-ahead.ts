@@ -148,6 +148,11 @@ export class RenewAhead {
       .map((entry) => this.describe(entry, now));
   }
 
+  /** True when this connection is tracked (what {@link list} would show), without building the list. */
+  tracks(connector: string, connection: string): boolean {
+    return this.tracked.has(keyOf({ connector, connection }));
+  }
+
   /** Calls `listener` after every renewal attempt. */
   onRenewal(listener: (event: RenewalEvent) => void): void {
     this.listeners.push(listener);

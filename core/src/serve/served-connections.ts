@@ -3,7 +3,9 @@
  * of the catalog, and per connector the connections RenewAhead tracks (anything stored, plus
  * `default` when the environment supplies its secrets) or that the store holds now. Opened
  * connections (manifest, secrets, session binding, cookie jar) are kept for a few seconds, so a
- * burst of requests shares one, and a changed secret is seen soon after.
+ * burst of requests shares one, and a changed secret is seen soon after. A session a request made
+ * or renewed (first use, or inside its renewal window) is told to RenewAhead, so its timer is armed
+ * at once rather than at the next rescan of the store.
  */
 import { SECRET_STORE } from '../container.js';
 import { listCatalog } from '../manifest/catalog.js';
@@ -36,7 +38,7 @@ export class ServedConnections {
   /** True when the catalog has the connector and the connection is served. */
   async exists(connector: string, connection: string): Promise<boolean> {
     if (!isFileSafeName(connection) || !(await this.connectorNames()).has(connector)) return false;
-    if (this.renewAhead.list().some((entry) => entry.connector === connector && entry.connection === connection)) return true;
+    if (this.renewAhead.tracks(connector, connection)) return true;
     return (await this.store.listConnections(connector)).includes(connection);
   }
 
@@ -46,12 +48,26 @@ export class ServedConnections {
     const now = Date.now();
     const cached = this.opened.get(key);
     if (cached && now - cached.at < OPEN_TTL_MS) return cached.open;
-    const open = openConnection(this.project, { connector, connection });
+    const open = openConnection(this.project, { connector, connection }).then((opened) => this.noticingNewSessions(opened, connector, connection));
     this.opened.set(key, { at: now, open });
     open.catch(() => {
       if (this.opened.get(key)?.open === open) this.opened.delete(key);
     });
     return open;
+  }
+
+  /** Wraps `getSession` so a session RenewAhead does not know yet re-arms its timer. */
+  private noticingNewSessions(opened: OpenConnection, connector: string, connection: string): OpenConnection {
+    const getSession = opened.getSession;
+    const noticed: OpenConnection['getSession'] = async () => {
+      const session = await getSession();
+      const expires = session.expiresAt === undefined ? undefined : new Date(session.expiresAt).getTime();
+      const tracked = this.renewAhead.list().find((entry) => entry.connector === connector && entry.connection === connection);
+      const known = tracked?.expiresAt === undefined ? undefined : Date.parse(tracked.expiresAt);
+      if (tracked && expires !== known) this.renewAhead.touch(connector, connection);
+      return session;
+    };
+    return { ...opened, getSession: noticed };
   }
 
   private connectorNames(): Promise<Set<string>> {

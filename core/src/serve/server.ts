@@ -89,6 +89,7 @@ export async function startServe(project: Project, options: StartServeOptions): 
       clearTimeout(timer);
       clearInterval(idle);
       await renewAhead.stop();
+      audit.flush();
     },
   };
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describeSystemError, isUnwritableError } from '../describe-system-error.js';
 import { AuthError, ConnectorsError, SecretStoreError } from '../errors.js';
 import type { AuthContext, AuthScheme, Logger, Session } from '../plugin-api.js';
-import type { ConnectionRef, SecretStore, StoredSession } from '../secrets/store.js';
+import { type ConnectionRef, hasOwnConnectionLock, type SecretStore, type StoredSession } from '../secrets/store.js';
 import { type LockOptions, withLock } from './lock.js';
 import { digestCredentials } from './credential-digest.js';
 import { DEFAULT_REFRESH_BEFORE, hasExpired, isDueForRenewal } from './renewal-window.js';
@@ -117,18 +117,16 @@ export class SessionManager {
   /** Runs `fn` holding the connection's lock, e.g. to change a secret no renewal may race with. */
   async withConnectionLock<T>(ref: ConnectionRef, fn: () => Promise<T>): Promise<T> {
     const key = keyOf(ref);
-    return withLock(
-      this.lockPath(ref),
-      async () => {
-        this.held.add(key);
-        try {
-          return await fn();
-        } finally {
-          this.held.delete(key);
-        }
-      },
-      this.lockOptions,
-    );
+    const holding = async () => {
+      this.held.add(key);
+      try {
+        return await fn();
+      } finally {
+        this.held.delete(key);
+      }
+    };
+    if (hasOwnConnectionLock(this.store)) return this.store.withConnectionLock(ref, holding);
+    return withLock(this.lockPath(ref), holding, this.lockOptions);
   }
 
   /** The connection's saved cookie jar (tough-cookie's `toJSON()`), kept with its session. */
