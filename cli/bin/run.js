@@ -19,15 +19,7 @@ if (process.argv[2] === '--version') {
   const cpu = arch() === 'ia32' ? 'x86' : arch();
   process.stdout.write(`${pjson.name}/${pjson.version} ${platform()}-${cpu} node-${process.version}\n`);
 } else {
-  // oclif's subpath modules, not its index: the index also loads help, ux, the parser's extras
-  // and semver (for an engine check npm already made), which no command needs to start.
-  const { run } = await import('@oclif/core/run');
-  const { flush } = await import('@oclif/core/flush');
-  const { handleError } = await import('../dist/handle-error.js');
-  try {
-    await run(process.argv.slice(2), import.meta.url);
-    await flush();
-  } catch (error) {
-    handleError(error);
-  }
+  // The bundle (cli/scripts/bundle.js): oclif, the error handling and the commands in a few files.
+  const { main } = await import('../dist/bundle/main.js');
+  await main(process.argv.slice(2), import.meta.url);
 }
