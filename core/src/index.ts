@@ -151,7 +151,8 @@ export {
 export { FileStore, type FileStoreOptions } from './secrets/file-store.js';
 export { MemoryStore } from './secrets/memory-store.js';
 export { PostgresStore, type PostgresStoreOptions } from './secrets/postgres/postgres-store.js';
-export { toRowKey, rowKeyId, type RowKey } from './secrets/postgres/row-cipher.js';
+export { toRowKey, type RowKey } from './secrets/postgres/row-cipher.js';
+export { keyIdOf } from './secrets/store-key.js';
 export { openSecretStore, readPreviousKeys, DATABASE_URL_ENV, PREVIOUS_KEYS_ENV, BUILT_IN_STORE_TYPES, type OpenSecretStoreOptions } from './secrets/open-secret-store.js';
 export {
   resolveSecrets,

@@ -143,15 +143,8 @@ describe('PostgresStore', () => {
     const key = toRowKey(randomBytes(32));
     const holder = open(url, key);
     const waiter = open(url, key);
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const holderDone = holder.withConnectionLock(ref, async () => {
-      holding();
-      await released;
-    }).catch((error: unknown) => error);
-    await held;
+    const { release, done } = await holdLock(holder);
+    const holderDone = done.catch((error: unknown) => error);
     let waited = false;
     const waiting = waiter.withConnectionLock(ref, async () => {
       waited = true;
@@ -174,15 +167,7 @@ describe('PostgresStore', () => {
     const key = toRowKey(randomBytes(32));
     const holder = open(url, key);
     const impatient = open(url, key, { lockTimeoutMs: 300 });
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const holderDone = holder.withConnectionLock(ref, async () => {
-      holding();
-      await released;
-    });
-    await held;
+    const { release, done: holderDone } = await holdLock(holder);
     const error = await impatient.withConnectionLock(ref, async () => undefined).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(LockTimeoutError);
     expect((error as Error).message).toBe('Timed out waiting to take the lock of acme/default in the PostgreSQL store at 127.0.0.1:' + cluster.port + ': another process holds it.');
@@ -215,6 +200,20 @@ describe('PostgresStore', () => {
     expect(denied.hint).toBe('Create the schema connectors as its owner, or grant the user CREATE on the database.');
   });
 });
+
+/** Takes `store`'s lock of `ref` and holds it until `release()`; resolves once it is held. */
+async function holdLock(store: PostgresStore): Promise<{ release: () => void; done: Promise<void> }> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let held!: () => void;
+  const holding = new Promise<void>((resolve) => (held = resolve));
+  const done = store.withConnectionLock(ref, async () => {
+    held();
+    await released;
+  });
+  await Promise.race([holding, done]);
+  return { release, done };
+}
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -25,12 +25,9 @@ export interface SealedValue {
   data: Buffer;
 }
 
-/** The id of a key: `k_` + 16 hex digits of its SHA-256 (see {@link keyIdOf}). */
-export const rowKeyId = keyIdOf;
-
 /** A {@link RowKey} for a 32-byte key. */
 export function toRowKey(key: Buffer): RowKey {
-  return { id: rowKeyId(key), key };
+  return { id: keyIdOf(key), key };
 }
 
 /** The additional data binding a value to its row: `connectors/<table>/<key column values>`. */
