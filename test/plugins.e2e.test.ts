@@ -337,12 +337,12 @@ describe.concurrent('connectors plugins install / list / uninstall', () => {
     const list = await runCli(['plugins', 'list', '--json'], { cwd, env });
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([
-      { name: PACKAGE, version: '1.4.0', schemes: ['acme'], source: 'installed', directory: join(home, 'plugins', 'node_modules', PACKAGE) },
+      { name: PACKAGE, version: '1.4.0', schemes: ['acme'], stores: [], source: 'installed', directory: join(home, 'plugins', 'node_modules', PACKAGE) },
     ]);
     const table = await runCli(['plugins', 'list'], { cwd, env });
     expect(table.stdout.trimEnd().split('\n').map((line) => line.split(/\s{2,}/))).toEqual([
-      ['PLUGIN', 'VERSION', 'SCHEMES', 'SOURCE'],
-      [PACKAGE, '1.4.0', 'acme', 'installed'],
+      ['PLUGIN', 'VERSION', 'SCHEMES', 'STORES', 'SOURCE'],
+      [PACKAGE, '1.4.0', 'acme', '-', 'installed'],
     ]);
 
     const schemes = JSON.parse((await runCli(['schemes', '--json'], { cwd, env })).stdout) as Array<{ name: string; origin: string }>;

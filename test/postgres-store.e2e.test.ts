@@ -181,6 +181,26 @@ describe('secret_store type postgres', () => {
     expect(findLeaks(printed, [...secrets(), key])).toEqual([]);
   });
 
+  it('two serve replicas renewing ahead of expiry with no traffic make one token request per expiry', async () => {
+    await storeSecrets();
+    api.state.expiresIn = 4; // renewal window 2 s: each session is due 2 s after it is issued
+    const check = await cli(['check', 'acme'], machine('setup'));
+    expect(check.code).toBe(0);
+    const first = await startServe(machine('replica-1'), [], project);
+    const second = await startServe(machine('replica-2'), [], project);
+    serves.push(first, second);
+    // both replicas watch the same session; each expiry must be met by one renewal, not two
+    await waitFor(() => api.state.tokenRequests >= 5, 'four renewals ahead of expiry', 60_000);
+    await Promise.all([first.stop('SIGTERM'), second.stop('SIGTERM')]);
+    serves.splice(0);
+    expect(api.state.apiRequests).toBe(0);
+    expectHonestChain(); // a second renewal of one expiry would present a spent refresh token
+    const stored = await cluster.query<{ n: number }>(`e2e_${databases}`, 'SELECT count(*)::int AS n FROM connectors.sessions');
+    expect(stored[0]!.n).toBe(1);
+    for (const serve of [first, second]) printed += serve.output();
+    expectNoLeaks();
+  });
+
   it('an unreachable database is exit 1 within 20 s, one sentence naming the host, never the password', async () => {
     const unreachable = databaseUrl.replace(`:${cluster.port}/`, ':1/');
     const started = Date.now();

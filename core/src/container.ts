@@ -15,6 +15,7 @@ import type { HttpClient, Logger } from './plugin-api.js';
 import { processRedactor } from './runtime/process-redactor.js';
 import { assertKnownStoreType, fileStoreFolder, openSecretStore } from './secrets/open-secret-store.js';
 import type { SecretStore } from './secrets/store.js';
+import type { SecretStoreTypeRegistry } from './secrets/store-type-registry.js';
 import { SessionManager } from './sessions/renew.js';
 
 /** The scheme registry (`SchemeRegistry`). */
@@ -50,6 +51,8 @@ export interface ProjectContainerOptions {
   /** `secret_store:` of connectors.config.yaml: `{type: file, path?}` (path relative to `configDir`). */
   secretStore?: SecretStoreConfig;
   configDir?: string;
+  /** The secret store kinds `secret_store.type` may name: the built-in ones and the loaded plugins'. */
+  storeTypes?: SecretStoreTypeRegistry;
 }
 
 /**
@@ -58,7 +61,7 @@ export interface ProjectContainerOptions {
  * system clock, the stderr logger and the process redactor.
  */
 export function createProjectContainer(options: ProjectContainerOptions): DependencyContainer {
-  assertKnownStoreType(options.secretStore);
+  assertKnownStoreType(options.secretStore, options.storeTypes);
   const storeFolder = fileStoreFolder(options.secretStore, options) ?? options.home;
   const container = rootContainer.createChildContainer();
   container.register(CONNECTORS_HOME, { useValue: options.home });
@@ -74,7 +77,14 @@ export function createProjectContainer(options: ProjectContainerOptions): Depend
   container.register<HttpClientFactory>(HTTP_CLIENT_FACTORY, { useValue: createRuntimeHttpClient });
   container.register<SecretStore>(SECRET_STORE, {
     useFactory: instanceCachingFactory(() =>
-      openSecretStore(options.secretStore, { home: options.home, env: options.env, configDir: options.configDir, addSecret: (value) => processRedactor.addDerived(value) }),
+      openSecretStore(options.secretStore, {
+        home: options.home,
+        env: options.env,
+        configDir: options.configDir,
+        types: options.storeTypes,
+        addSecret: (value) => processRedactor.addDerived(value),
+        redact: (text) => processRedactor.redact(text),
+      }),
     ),
   });
   container.register<SessionManager>(SESSION_MANAGER, {

@@ -4,6 +4,8 @@
  *
  * - Running connectors: {@link openProject}, {@link runConnector}, {@link checkConnector}.
  * - Writing auth-scheme plugins: {@link defineAuthScheme} and the types of `plugin-api.ts`.
+ * - Writing secret store plugins: {@link SecretStoreType} (the module's default export) making a
+ *   {@link SecretStore}; `describeSecretStoreConformance` from `@connectors/core/testing` checks it.
  * - Embedding: the tokens of `container.ts` swap the store, session manager, HTTP client and clock.
  * @packageDocumentation
  */
@@ -85,6 +87,7 @@ export {
 export { SchemeRegistry, type RegisteredScheme } from './auth/registry.js';
 export { builtInSchemes, createBuiltInRegistry } from './auth/schemes/index.js';
 export { loadPlugin, loadPlugins, locatePluginPackage, checkAuthScheme, type LoadedPlugin, type PluginSource } from './auth/plugins.js';
+export { checkSecretStoreType } from './plugins/store-modules.js';
 /** `connectors plugins install/uninstall/list` as library calls: npm into `<home>/plugins`, validated, rolled back on failure. */
 export {
   describePlugins,
@@ -154,8 +157,13 @@ export { PostgresStore, type PostgresStoreOptions } from './secrets/postgres/pos
 export { toRowKey, type RowKey } from './secrets/postgres/row-cipher.js';
 export { keyIdOf } from './secrets/store-key.js';
 export { openSecretStore, readPreviousKeys, DATABASE_URL_ENV, PREVIOUS_KEYS_ENV, BUILT_IN_STORE_TYPES, type OpenSecretStoreOptions } from './secrets/open-secret-store.js';
+export type { SecretStoreType, SecretStoreContext } from './secrets/store-type.js';
+export { SecretStoreTypeRegistry, type RegisteredStoreType } from './secrets/store-type-registry.js';
+export { CommandStore, type CommandStoreOptions } from './secrets/command/command-store.js';
+export { parseCommandStoreConfig, type CommandStoreConfig } from './secrets/command/command-store-config.js';
 export {
   resolveSecrets,
+  secretNamesOf,
   describeSecrets,
   assertNoMissingSecrets,
   type ResolvedSecrets,

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PluginError } from '../errors.js';
 import type { AuthScheme } from '../plugin-api.js';
 import { getSchemeOptionsValidator } from '../schema/validators.js';
+import { importPluginModule } from '../plugins/import-plugin-module.js';
+import { importStoreTypes } from '../plugins/store-modules.js';
+import { SecretStoreTypeRegistry } from '../secrets/store-type-registry.js';
 import type { SchemeRegistry } from './registry.js';
 
 /** A plugin package that was loaded: where it is and which schemes it added. */
@@ -17,6 +19,8 @@ export interface LoadedPlugin {
   origin: string;
   directory: string;
   schemes: string[];
+  /** The secret store types it added (`"secretStores"`), empty for a scheme-only plugin. */
+  stores: string[];
   /** Where it was listed: `plugins:` of connectors.config.yaml, or `connectors plugins install`. */
   source: PluginSource;
 }
@@ -27,7 +31,7 @@ export type PluginSource = 'config' | 'installed';
 interface PluginManifest {
   name?: unknown;
   version?: unknown;
-  connectors?: { apiVersion?: unknown; authSchemes?: unknown };
+  connectors?: { apiVersion?: unknown; authSchemes?: unknown; secretStores?: unknown };
 }
 
 const SCHEME_NAME = /^[a-z][a-z0-9_-]*$/;
@@ -104,30 +108,42 @@ export function checkAuthScheme(value: unknown, where: string): AuthScheme {
 }
 
 async function importSchemes(modulePath: string, where: string): Promise<AuthScheme[]> {
-  let module: { default?: unknown };
-  try {
-    module = (await import(pathToFileURL(modulePath).href)) as { default?: unknown };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new PluginError(`${where} failed to load: ${reason}`);
-  }
-  const exported = module.default;
-  if (exported === undefined) throw new PluginError(`${where} has no default export; it must export a scheme or a list of schemes.`);
-  const list = Array.isArray(exported) ? exported : [exported];
-  if (list.length === 0) throw new PluginError(`${where} exports an empty list of schemes.`);
+  const list = await importPluginModule(modulePath, where, { one: 'a scheme', many: 'schemes' });
   return list.map((value) => checkAuthScheme(value, where));
 }
 
+/** Runs `register`, prefixing a {@link PluginError} (a name already taken) with `where`. */
+function registerFrom(where: string, register: () => void): void {
+  try {
+    register();
+  } catch (error) {
+    if (error instanceof PluginError) throw new PluginError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A list of module paths from the `connectors` field, or undefined when the key is absent. */
+function readModuleList(field: Record<string, unknown>, key: 'authSchemes' | 'secretStores', where: string): string[] | undefined {
+  const modules = field[key];
+  if (modules === undefined) return undefined;
+  if (!Array.isArray(modules) || modules.length === 0 || modules.some((m) => typeof m !== 'string')) {
+    throw new PluginError(`${where} must list its modules in connectors.${key} as a non-empty list of paths.`);
+  }
+  return modules as string[];
+}
+
 /**
- * Loads one plugin package (DESIGN.md section 6): reads the `connectors` field of its
- * package.json, imports each listed module and registers its schemes with `origin`
- * `<name>@<version>`. Every failure is a {@link PluginError} naming the package.
+ * Loads one plugin package (DESIGN.md sections 6 and 10): reads the `connectors` field of its
+ * package.json, imports each listed module and registers its schemes (`authSchemes`) and secret
+ * store types (`secretStores`, into `storeTypes`) with `origin` `<name>@<version>`. Every failure
+ * is a {@link PluginError} naming the package.
  */
 export async function loadPlugin(
   spec: string,
   fromDir: string,
   registry: SchemeRegistry,
   source: PluginSource = 'config',
+  storeTypes: SecretStoreTypeRegistry = new SecretStoreTypeRegistry(),
 ): Promise<LoadedPlugin> {
   const directory = locatePluginPackage(spec, fromDir);
   const manifest = await readPluginManifest(spec, directory);
@@ -141,29 +157,37 @@ export async function loadPlugin(
   if (field.apiVersion !== 1) {
     throw new PluginError(`${where} declares connectors.apiVersion ${JSON.stringify(field.apiVersion)}; this runtime supports apiVersion 1.`);
   }
-  const modules = field.authSchemes;
-  if (!Array.isArray(modules) || modules.length === 0 || modules.some((m) => typeof m !== 'string')) {
-    throw new PluginError(`${where} must list its scheme modules in connectors.authSchemes.`);
+  const modules = readModuleList(field, 'authSchemes', where);
+  const storeModules = readModuleList(field, 'secretStores', where);
+  if (!modules && !storeModules) {
+    throw new PluginError(`${where} must list its scheme modules in connectors.authSchemes (or its secret store modules in connectors.secretStores).`);
   }
   const origin = `${name}@${version}`;
   const schemes: string[] = [];
-  for (const relative of modules as string[]) {
+  for (const relative of modules ?? []) {
     for (const scheme of await importSchemes(resolve(directory, relative), `${where} (${relative})`)) {
-      try {
-        registry.register(scheme, origin);
-      } catch (error) {
-        if (error instanceof PluginError) throw new PluginError(`${where}: ${error.message}`);
-        throw error;
-      }
+      registerFrom(where, () => registry.register(scheme, origin));
       schemes.push(scheme.name);
     }
   }
-  return { spec, name, version, origin, directory, schemes, source };
+  const stores: string[] = [];
+  for (const relative of storeModules ?? []) {
+    for (const storeType of await importStoreTypes(resolve(directory, relative), `${where} (${relative})`)) {
+      registerFrom(where, () => storeTypes.register(storeType, origin));
+      stores.push(storeType.type);
+    }
+  }
+  return { spec, name, version, origin, directory, schemes, stores, source };
 }
 
 /** Loads every plugin the project config lists, in order. */
-export async function loadPlugins(specs: readonly string[], fromDir: string, registry: SchemeRegistry): Promise<LoadedPlugin[]> {
+export async function loadPlugins(
+  specs: readonly string[],
+  fromDir: string,
+  registry: SchemeRegistry,
+  storeTypes: SecretStoreTypeRegistry = new SecretStoreTypeRegistry(),
+): Promise<LoadedPlugin[]> {
   const loaded: LoadedPlugin[] = [];
-  for (const spec of specs) loaded.push(await loadPlugin(spec, fromDir, registry));
+  for (const spec of specs) loaded.push(await loadPlugin(spec, fromDir, registry, 'config', storeTypes));
   return loaded;
 }

@@ -1,5 +1,6 @@
 import { loadPlugin, type LoadedPlugin } from '../auth/plugins.js';
 import type { SchemeRegistry } from '../auth/registry.js';
+import type { SecretStoreTypeRegistry } from '../secrets/store-type-registry.js';
 import { pluginsFolder, readInstalledPluginNames } from './plugins-folder.js';
 
 /**
@@ -10,14 +11,14 @@ import { pluginsFolder, readInstalledPluginNames } from './plugins-folder.js';
 export async function loadInstalledPlugins(
   home: string,
   registry: SchemeRegistry,
-  options: { skip?: Iterable<string> } = {},
+  options: { skip?: Iterable<string>; storeTypes?: SecretStoreTypeRegistry } = {},
 ): Promise<LoadedPlugin[]> {
   const folder = pluginsFolder(home);
   const skip = new Set(options.skip ?? []);
   const loaded: LoadedPlugin[] = [];
   for (const name of await readInstalledPluginNames(folder)) {
     if (skip.has(name)) continue;
-    loaded.push(await loadPlugin(name, folder, registry, 'installed'));
+    loaded.push(await loadPlugin(name, folder, registry, 'installed', options.storeTypes));
   }
   return loaded;
 }

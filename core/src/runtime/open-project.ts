@@ -16,7 +16,7 @@ export interface Project extends ResolvedProject {
  */
 export async function openProject(options: ProjectOptions = {}): Promise<Project> {
   const project = await resolveProject(options);
-  const { home, env, registry, config } = project;
-  const container = createProjectContainer({ home, env, registry, secretStore: config?.secret_store, configDir: config?.dir });
+  const { home, env, registry, storeTypes, config } = project;
+  const container = createProjectContainer({ home, env, registry, storeTypes, secretStore: config?.secret_store, configDir: config?.dir });
   return { ...project, container };
 }

@@ -4,6 +4,7 @@ import type { SchemeRegistry } from '../auth/registry.js';
 import { createBuiltInRegistry } from '../auth/schemes/index.js';
 import { loadProjectConfig, resolveCatalogDir, type ProjectConfig } from '../config/index.js';
 import { loadInstalledPlugins } from '../plugins/load-installed.js';
+import { SecretStoreTypeRegistry } from '../secrets/store-type-registry.js';
 
 /** Where a command runs and what it was told: the inputs of {@link resolveProject} and `openProject`. */
 export interface ProjectOptions {
@@ -30,6 +31,8 @@ export interface ResolvedProject {
   config?: ProjectConfig;
   catalogDir: string;
   registry: SchemeRegistry;
+  /** The secret store types the plugins added (the built-in ones are always known). */
+  storeTypes: SecretStoreTypeRegistry;
   plugins: LoadedPlugin[];
   /** `CONNECTORS_HOME`: the secret store, sessions, locks and state live here. */
   home: string;
@@ -53,8 +56,9 @@ export async function resolveProject(options: ProjectOptions = {}): Promise<Reso
   const config = await loadProjectConfig(cwd);
   const registry = createBuiltInRegistry();
   const home = resolveHomeDir({ cwd, env, defaultHome: options.defaultHome });
-  const plugins = await loadPlugins(config?.plugins ?? [], config?.dir ?? cwd, registry);
-  plugins.push(...(await loadInstalledPlugins(home, registry, { skip: plugins.map((plugin) => plugin.name) })));
+  const storeTypes = new SecretStoreTypeRegistry();
+  const plugins = await loadPlugins(config?.plugins ?? [], config?.dir ?? cwd, registry, storeTypes);
+  plugins.push(...(await loadInstalledPlugins(home, registry, { skip: plugins.map((plugin) => plugin.name), storeTypes })));
   const catalogDir = resolveCatalogDir({
     flag: options.catalog,
     env: env.CONNECTORS_CATALOG,
@@ -62,5 +66,5 @@ export async function resolveProject(options: ProjectOptions = {}): Promise<Reso
     cwd,
     shippedDir: options.shippedCatalogDir ?? join(cwd, 'connectors'),
   });
-  return { cwd, env, config, catalogDir, registry, plugins, home };
+  return { cwd, env, config, catalogDir, registry, storeTypes, plugins, home };
 }

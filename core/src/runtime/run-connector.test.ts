@@ -109,12 +109,12 @@ describe('secret_store in connectors.config.yaml', () => {
     }
   });
 
-  it('refuses a store type that is not built in, with one usage sentence', async () => {
+  it('refuses a store type that is not built in, with one sentence', async () => {
     const { writeFileSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'connectors-project-'));
     try {
       writeFileSync(join(dir, 'connectors.config.yaml'), 'secret_store: {type: vault}\n');
-      await expect(openProject({ cwd: dir, env: {} })).rejects.toThrow(/secret_store type "vault" is not built in/);
+      await expect(openProject({ cwd: dir, env: {} })).rejects.toThrow(/secret_store type "vault" is neither built in nor provided by a loaded plugin; the known types are file, postgres and command\./);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

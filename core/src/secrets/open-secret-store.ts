@@ -1,20 +1,17 @@
 /**
  * `secret_store:` of connectors.config.yaml to a {@link SecretStore} (DESIGN.md sections 5 and 10):
- * the file store (the default, under CONNECTORS_HOME or `path`) or the PostgreSQL store
- * (`{type: postgres, url?, schema?}`, `url` else `CONNECTORS_DATABASE_URL`, key from
- * `CONNECTORS_SECRET_KEY`, retired keys from `CONNECTORS_SECRET_KEY_PREVIOUS`).
+ * the kind `type` names (file when absent), from the built-in kinds or a plugin's, its options
+ * checked against the kind's schema, then made by its `create`.
  */
-import { resolve } from 'node:path';
 import type { SecretStoreConfig } from '../config/project-config.js';
-import { SecretStoreError, UsageError } from '../errors.js';
-import { FileStore } from './file-store.js';
-import { PostgresStore } from './postgres/postgres-store.js';
-import { toRowKey, type RowKey } from './postgres/row-cipher.js';
+import { SecretStoreError } from '../errors.js';
+import { compileForeignSchema } from '../schema/ajv.js';
+import { builtInStoreTypes, fileStoreFolderOf } from './built-in-store-types.js';
 import type { SecretStore } from './store.js';
-import { readKeyFromEnv, readPreviousKeyBytes, SECRET_KEY_ENV } from './store-key.js';
+import type { SecretStoreContext } from './store-type.js';
+import { BUILT_IN_STORE_TYPES, type SecretStoreTypeRegistry } from './store-type-registry.js';
 
-/** The environment variable with the PostgreSQL store's URL when `secret_store.url` is absent. */
-export const DATABASE_URL_ENV = 'CONNECTORS_DATABASE_URL';
+export { DATABASE_URL_ENV, readPreviousKeys } from './built-in-store-types.js';
 export { PREVIOUS_KEYS_ENV } from './store-key.js';
 
 /** What {@link openSecretStore} needs besides the config. */
@@ -26,66 +23,71 @@ export interface OpenSecretStoreOptions {
   configDir?: string;
   /** Told every value that must never be printed (the database password). */
   addSecret?: (value: string) => void;
+  /** Removes known secrets from a store's error text; default: nothing removed. */
+  redact?: (text: string) => string;
+  /** The store kinds plugins added; the built-in kinds are always known. */
+  types?: SecretStoreTypeRegistry;
 }
 
-/** The built-in store kinds. */
-export const BUILT_IN_STORE_TYPES = ['file', 'postgres'] as const;
+export { BUILT_IN_STORE_TYPES } from './store-type-registry.js';
 
-/** The folder of the file store: `secret_store.path` when set, else `home`; undefined for another type. */
+/**
+ * The folder of the file store that keeps the sessions, when one does: `secret_store.path` or
+ * `home` for type file, the `sessions:` store's for type command (home by default); undefined
+ * for a store that keeps sessions itself. The session lock files live beside it.
+ */
 export function fileStoreFolder(config: SecretStoreConfig | undefined, options: Pick<OpenSecretStoreOptions, 'home' | 'configDir'>): string | undefined {
-  if (!config || config.type === 'file') {
-    return config?.path ? resolve(options.configDir ?? process.cwd(), config.path) : options.home;
+  const ctx = { home: options.home, configDir: options.configDir ?? process.cwd() };
+  if (!config || config.type === 'file') return fileStoreFolderOf(config ?? {}, ctx);
+  if (config.type === 'command') {
+    const sessions = config.sessions as SecretStoreConfig | undefined;
+    return sessions && typeof sessions === 'object' ? fileStoreFolder(sessions, options) : options.home;
   }
   return undefined;
 }
 
-/** Refuses a `secret_store.type` that is not built in (a {@link UsageError}), before anything is opened. */
-export function assertKnownStoreType(config: SecretStoreConfig | undefined): void {
-  if (!config || (BUILT_IN_STORE_TYPES as readonly string[]).includes(config.type)) return;
-  throw new UsageError(`secret_store type "${config.type}" is not built in; the built-in stores are ${BUILT_IN_STORE_TYPES.join(' and ')}, and an embedder can register another under SECRET_STORE.`);
+/**
+ * Refuses a `secret_store.type` no built-in kind or loaded plugin provides, before anything is
+ * opened: a {@link SecretStoreError} (failed work, exit 1: the config file, not the command line, is wrong).
+ */
+export function assertKnownStoreType(config: SecretStoreConfig | undefined, types?: SecretStoreTypeRegistry): void {
+  if (!config || (BUILT_IN_STORE_TYPES as readonly string[]).includes(config.type) || types?.get(config.type)) return;
+  const names = [...BUILT_IN_STORE_TYPES, ...(types?.names() ?? [])];
+  throw new SecretStoreError(
+    `secret_store type "${config.type}" is neither built in nor provided by a loaded plugin; the known types are ${names.slice(0, -1).join(', ')} and ${names.at(-1)}.`,
+    { hint: 'A store plugin is listed under plugins: in connectors.config.yaml, or installed with `connectors plugins install`.' },
+  );
 }
 
 /**
- * Opens the store `config` names. An unknown type is a {@link UsageError}; a postgres store
- * without its URL or key a {@link SecretStoreError}.
+ * Opens the store `config` names. An unknown type, options the kind refuses, or a store its
+ * kind cannot make (a postgres store without its URL or key) is a {@link SecretStoreError}.
  */
 export function openSecretStore(config: SecretStoreConfig | undefined, options: OpenSecretStoreOptions): SecretStore {
-  assertKnownStoreType(config);
-  const folder = fileStoreFolder(config, options);
-  if (folder !== undefined) return new FileStore({ home: folder, env: options.env });
-  return openPostgresStore(config!, options);
-}
-
-function openPostgresStore(config: SecretStoreConfig, options: OpenSecretStoreOptions): PostgresStore {
-  const url = typeof config.url === 'string' && config.url !== '' ? config.url : options.env[DATABASE_URL_ENV];
-  if (!url) {
-    throw new SecretStoreError(`secret_store type postgres needs url in connectors.config.yaml or ${DATABASE_URL_ENV} in the environment.`);
-  }
-  if (config.schema !== undefined && (typeof config.schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(config.schema))) {
-    throw new SecretStoreError('secret_store.schema must be a PostgreSQL name: letters, digits and _, not starting with a digit, at most 63 characters.');
-  }
-  addUrlPassword(url, options.addSecret);
-  const key = readKeyFromEnv(options.env);
-  if (!key) {
-    throw new SecretStoreError(`secret_store type postgres needs ${SECRET_KEY_ENV} (32 bytes in base64, e.g. from "openssl rand -base64 32"): machines that share the database share no key file.`);
-  }
-  return new PostgresStore({ url, schema: config.schema as string | undefined, key: toRowKey(key.key), previousKeys: readPreviousKeys(options.env) });
-}
-
-/** The keys of `CONNECTORS_SECRET_KEY_PREVIOUS` as row keys. */
-export function readPreviousKeys(env: NodeJS.ProcessEnv): RowKey[] {
-  return readPreviousKeyBytes(env).map(toRowKey);
-}
-
-function addUrlPassword(url: string, addSecret: ((value: string) => void) | undefined): void {
-  if (!addSecret) return;
-  try {
-    const { password } = new URL(url);
-    if (password) {
-      addSecret(password);
-      addSecret(decodeURIComponent(password));
+  const effective = config ?? { type: 'file' };
+  assertKnownStoreType(effective, options.types);
+  const builtIn = builtInStoreTypes.get(effective.type);
+  const { storeType, origin } = builtIn ? { storeType: builtIn, origin: 'built-in' } : options.types!.get(effective.type)!;
+  const { type: _type, ...storeOptions } = effective;
+  if (storeType.options) {
+    const validate = compileForeignSchema(storeType.options);
+    if (!validate(storeOptions)) {
+      const first = validate.errors?.[0];
+      const where = first?.instancePath ? `secret_store${first.instancePath.replaceAll('/', '.')}` : 'secret_store';
+      throw new SecretStoreError(`${where} is not valid for type ${effective.type} (${origin}): ${first?.message ?? 'refused by its schema'}.`);
     }
-  } catch {
-    // not a URL: the store says so when it is used
   }
+  const ctx: SecretStoreContext = {
+    home: options.home,
+    env: options.env,
+    configDir: options.configDir ?? process.cwd(),
+    addSecret: options.addSecret ?? (() => undefined),
+    redact: options.redact ?? ((text) => text),
+    open: (nested) => openSecretStore(nested, options),
+  };
+  const store = storeType.create(storeOptions, ctx);
+  if (!store || typeof store.getSecrets !== 'function' || typeof store.getSession !== 'function') {
+    throw new SecretStoreError(`Secret store type ${effective.type} (${origin}) made no SecretStore: its create() must return an object with the SecretStore methods.`);
+  }
+  return store;
 }

@@ -48,7 +48,7 @@ export interface SecretDescription {
 export async function resolveSecrets(options: ResolveSecretsOptions): Promise<ResolvedSecrets> {
   const { connector, scheme } = options;
   const env = options.env ?? process.env;
-  const stored = await options.store.getSecrets({ connector, connection: options.connection ?? 'default' });
+  const stored = await options.store.getSecrets({ connector, connection: options.connection ?? 'default' }, secretNamesOf(scheme, options.declared));
   const result: ResolvedSecrets = { secrets: {}, sources: {}, missing: [] };
   const claimed = new Set<string>();
   for (const spec of collectRequiredSecrets(scheme, options.declared)) {
@@ -92,7 +92,7 @@ export async function describeSecrets(options: ResolveSecretsOptions): Promise<S
   const { connector, scheme, store } = options;
   const env = options.env ?? process.env;
   const ref = { connector, connection: options.connection ?? 'default' };
-  const [stored, session] = await Promise.all([store.getSecrets(ref), store.getSession(ref)]);
+  const [stored, session] = await Promise.all([store.getSecrets(ref, secretNamesOf(scheme, options.declared)), store.getSession(ref)]);
   const entries: SecretDescription[] = [];
   const listed = new Set<string>();
   const add = (entry: Omit<SecretDescription, 'env'>): void => {
@@ -118,6 +118,16 @@ export async function describeSecrets(options: ResolveSecretsOptions): Promise<S
     add({ name: spec.name, source: 'env' });
   }
   return entries;
+}
+
+/**
+ * Every name a connection's secrets may be stored under: the required secrets and their aliases,
+ * then the scheme's injected names (seeds such as `oauth_refresh_token`). What a store that cannot
+ * list its secrets is asked for.
+ */
+export function secretNamesOf(scheme: Pick<AuthScheme, 'requiredSecrets' | 'injectedSecrets'>, declared: SecretDeclaration[] = []): string[] {
+  const names = collectRequiredSecrets(scheme, declared).flatMap((spec) => [spec.name, ...(spec.aliases ?? [])]);
+  return [...new Set([...names, ...scheme.injectedSecrets.map((spec) => spec.name)])];
 }
 
 /**

@@ -1,18 +1,25 @@
 /**
  * Every built-in store passes the SecretStore conformance suite that store plugins run too: the
- * memory store, the file store in a temp folder, and the PostgreSQL store on a throwaway cluster
- * (a database per test).
+ * memory store, the file store in a temp folder, the PostgreSQL store on a throwaway cluster (a
+ * database per test), the command store on a shell-script password manager, and a plugin's store
+ * loaded from its package as `connectors` loads it.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadPlugin } from '../auth/plugins.js';
+import { createBuiltInRegistry } from '../auth/schemes/index.js';
 import { describeSecretStoreConformance } from '../testing/secret-store-conformance.js';
 import { startPostgresCluster, type PostgresCluster } from '../testing/postgres-cluster.js';
 import { FileStore } from './file-store.js';
 import { MemoryStore } from './memory-store.js';
+import { writeFakeVault } from './command/__fixtures__/fake-vault.js';
+import { openSecretStore } from './open-secret-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
+import { SecretStoreTypeRegistry } from './store-type-registry.js';
 import { toRowKey } from './postgres/row-cipher.js';
 
 let cluster: PostgresCluster;
@@ -50,5 +57,29 @@ describeSecretStoreConformance('postgres', async () => {
     cleanup: async () => {
       await Promise.all(opened.map((store) => store.close()));
     },
+  };
+});
+
+describeSecretStoreConformance('command', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'connectors-conformance-command-'));
+  const env = { ...process.env, CONNECTORS_SECRET_KEY: randomBytes(32).toString('base64') };
+  const open = () => openSecretStore({ type: 'command', ...writeFakeVault(join(dir, 'vault')) }, { home: join(dir, 'home'), env, configDir: dir });
+  return {
+    store: open(),
+    reopen: async () => open(),
+    readsByName: true,
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+describeSecretStoreConformance('a plugin\'s store (fixture json-file)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'connectors-conformance-plugin-'));
+  const types = new SecretStoreTypeRegistry();
+  await loadPlugin('./json-store', join(fileURLToPath(import.meta.url), '..', '..', 'plugins', '__fixtures__'), createBuiltInRegistry(), 'config', types);
+  const open = () => openSecretStore({ type: 'json-file', file: 'data/store.json' }, { home: dir, env: {}, configDir: dir, types });
+  return {
+    store: open(),
+    reopen: async () => open(),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });

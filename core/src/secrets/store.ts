@@ -57,8 +57,13 @@ export interface StoredCaller {
  * that connection's secrets.
  */
 export interface SecretStore {
-  /** The plain secrets of one connection, by name (empty when none). */
-  getSecrets(ref: ConnectionRef): Promise<Record<string, string>>;
+  /**
+   * The plain secrets of one connection, by name (empty when none). `names` are the ones the
+   * caller needs (the scheme's and the manifest's, with aliases and seeds): a store that can list
+   * its secrets returns them all and may ignore `names`; a store that reads one name at a time (the
+   * command store) returns only those of `names` it holds, and `{}` without `names`.
+   */
+  getSecrets(ref: ConnectionRef, names?: readonly string[]): Promise<Record<string, string>>;
   /** Stores one secret, replacing a previous value. */
   setSecret(ref: ConnectionRef, name: string, value: string): Promise<void>;
   /** Deletes one secret; false when it was not stored. */

@@ -4,10 +4,10 @@ import { ProjectCommand } from '../../project-command.js';
 import { formatTable } from '../../table.js';
 
 export default class PluginsList extends ProjectCommand {
-  static override summary = 'List the plugin packages: from connectors.config.yaml, then installed ones, with their schemes.';
+  static override summary = 'List the plugin packages: from connectors.config.yaml, then installed ones, with their schemes and secret stores.';
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json'];
   static override flags = {
-    json: Flags.boolean({ description: 'Print [{name, version, schemes: [names], source: "config" | "installed", directory}].' }),
+    json: Flags.boolean({ description: 'Print [{name, version, schemes: [names], stores: [types], source: "config" | "installed", directory}].' }),
   };
 
   async run(): Promise<void> {
@@ -23,8 +23,8 @@ export default class PluginsList extends ProjectCommand {
       return;
     }
     this.out(formatTable(
-      ['PLUGIN', 'VERSION', 'SCHEMES', 'SOURCE'],
-      plugins.map((plugin) => [plugin.name, plugin.version, plugin.schemes.join(', '), plugin.source]),
+      ['PLUGIN', 'VERSION', 'SCHEMES', 'STORES', 'SOURCE'],
+      plugins.map((plugin) => [plugin.name, plugin.version, plugin.schemes.join(', ') || '-', plugin.stores.join(', ') || '-', plugin.source]),
     ));
   }
 }

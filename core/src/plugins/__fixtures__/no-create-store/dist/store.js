@@ -1,0 +1,1 @@
+export default { type: 'half-done', options: { type: 'object' } };
