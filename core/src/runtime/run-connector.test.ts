@@ -60,6 +60,36 @@ describe('runConnector and checkConnector through the container', () => {
     expect(session?.expiresAt).toBe('2026-01-01T01:00:00.000Z');
   });
 
+  it('holds the session for the run: the store is read once, not once per request, until a 401 replaces it', async () => {
+    const reads: string[] = [];
+    const getSession = store.getSession.bind(store);
+    store.getSession = async (ref) => {
+      reads.push(ref.connector);
+      return getSession(ref);
+    };
+    await store.setSession({ connector: 'acme', connection: 'default' }, {
+      secrets: { oauth_access_token: 'stored-token' },
+      expiresAt: '2026-01-01T02:00:00.000Z',
+      issuedAt: '2026-01-01T00:00:00.000Z',
+      savedAt: '2026-01-01T00:00:00.000Z',
+    });
+    const page = (n: number) => api.get('/widgets').query({ page: String(n), per_page: '2' });
+    const api = nock('https://api.acme.test');
+    page(1).matchHeader('authorization', 'Bearer stored-token').reply(200, { data: [{ id: 1 }, { id: 2 }] });
+    page(2).matchHeader('authorization', 'Bearer stored-token').reply(200, { data: [{ id: 3 }, { id: 4 }] });
+    page(3).matchHeader('authorization', 'Bearer stored-token').reply(401, {});
+    api.post('/token').once().reply(200, { access_token: 'tok-2', token_type: 'Bearer', expires_in: 3600 });
+    page(3).matchHeader('authorization', 'Bearer tok-2').reply(200, { data: [{ id: 5 }, { id: 6 }] });
+    page(4).matchHeader('authorization', 'Bearer tok-2').reply(200, { data: [{ id: 7 }] });
+    const result = await runConnector(project, { connector: 'acme', stdout: new PassThrough().resume(), quiet: true });
+    expect(result.streams[0]).toMatchObject({ records: 7, pages: 4, outcome: 'completed' });
+    expect(api.isDone()).toBe(true);
+    // once at the start, then only by the renewal after the 401 (which re-reads under the lock);
+    // reading per request made 8
+    expect(reads.length).toBeLessThanOrEqual(4);
+    expect(reads.length).toBeGreaterThan(0);
+  });
+
   it('reuses the stored session for check and says what it called', async () => {
     await store.setSession({ connector: 'acme', connection: 'default' }, {
       secrets: { oauth_access_token: 'stored-token' },
