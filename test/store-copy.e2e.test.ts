@@ -202,6 +202,8 @@ describe('connectors store copy', () => {
         line: `Error: --to ${fileHome} is the project's own secret store; copy it to another folder or database.`,
       },
       { args: ['store', 'copy'], env: fileEnv, code: 2, line: /^Error: .*Missing required flag to/ },
+      // the URL without --to: the error about the command line does not print its password either
+      { args: ['store', 'copy', databaseUrl], env: fileEnv, code: 2, line: /^Error: Unknown command `store copy postgres .*\*\*\*@127\.0\.0\.1/ },
       { args: ['store', 'copy', '--to', 'mysql://u:pw@localhost/db'], env: fileEnv, code: 2, line: 'Error: --to must be a postgres:// URL or a folder, not a mysql:// URL.' },
     ];
     for (const { args, env, code, line } of cases) {
