@@ -1,5 +1,6 @@
 import { flush } from '@oclif/core/flush';
 import { run } from '@oclif/core/run';
+import { addCommandLinePasswords } from '@connectors/core/internal/runtime/process-redactor.js';
 import { handleError } from './handle-error.js';
 
 /**
@@ -8,6 +9,7 @@ import { handleError } from './handle-error.js';
  * handling and the command being run share one copy of oclif and of core's error classes.
  */
 export async function main(argv: string[], binUrl: string): Promise<void> {
+  addCommandLinePasswords(argv); // a URL's password on the command line is never printed back
   try {
     await run(argv, binUrl);
     await flush();

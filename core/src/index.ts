@@ -47,6 +47,8 @@ export { setConnectionSecret, listConnectionSecrets, deleteConnectionSecret } fr
 export { loginConnection, logoutConnection, describeAuthStatus, type LoginOptions, type AuthStatus } from './runtime/auth-commands.js';
 export { describeSchemes, type SchemeDescription } from './runtime/describe-schemes.js';
 export { processRedactor, redactText, shortenRedactedText } from './runtime/process-redactor.js';
+export { copyStore, copyStoreContents, describeCopy, type CopyCounts, type CopyStoreOptions, type CopyStoreResult, type CopyStoreContentsOptions } from './runtime/copy-store.js';
+export { parseCopyTarget, openCopyTarget, describeCopyTarget, assertNotSourceStore, DEFAULT_COPY_SCHEMA, type CopyTarget, type StoreContents, type OpenCopyTargetOptions, type SourceStoreLocation } from './runtime/copy-target.js';
 export { createLogger, isDebugEnabled, type LoggerOptions } from './log/logger.js';
 
 // Manifests, validation, project config.
@@ -145,6 +147,7 @@ export { isTooShortToRedact } from './secrets/short-secret-warning.js';
 export {
   setSecretAndDiscardSession,
   hasOwnConnectionLock,
+  compareRefs,
   type SecretStore,
   type ConnectionRef,
   type StoredSession,

@@ -19,3 +19,23 @@ export function redactText(text: string): string {
 export function shortenRedactedText(text: string, options: ShortenOptions = {}): string {
   return shortenRedacted(text, processRedactor, options);
 }
+
+/**
+ * Adds to this process's redactor the password of every URL with credentials in `args`
+ * (`postgres://user:PASSWORD@host/...`, also inside `--to=...`), as given and URL-decoded: the
+ * command line may hold one (`store copy --to`), and an error about the command line itself (an
+ * unknown command, an unexpected argument) would otherwise print it before any store knows it.
+ */
+export function addCommandLinePasswords(args: readonly string[]): void {
+  for (const arg of args) {
+    for (const match of arg.matchAll(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/@:]*:([^\s/@]+)@/g)) {
+      const password = match[1]!;
+      processRedactor.addDerived(password);
+      try {
+        processRedactor.addDerived(decodeURIComponent(password));
+      } catch {
+        // not valid percent-encoding: the form as given is redacted
+      }
+    }
+  }
+}

@@ -123,6 +123,17 @@ export class FileStore implements SecretStore {
     return Object.keys(data.connectors[connector] ?? {}).sort();
   }
 
+  /**
+   * The connectors holding a secret or a session, sorted. The file store keeps no states (they are
+   * files under CONNECTORS_HOME, `FileStateStore`, which lists its own).
+   */
+  async listConnectors(): Promise<string[]> {
+    const data = await this.read();
+    return Object.keys(data.connectors)
+      .filter((connector) => Object.keys(data.connectors[connector] ?? {}).length > 0)
+      .sort();
+  }
+
   async listCallers(): Promise<StoredCaller[]> {
     return this.callers.list();
   }

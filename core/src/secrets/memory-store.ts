@@ -55,6 +55,10 @@ export class MemoryStore implements SecretStore {
       .sort();
   }
 
+  async listConnectors(): Promise<string[]> {
+    return [...new Set([...this.connections.keys()].map((key) => key.slice(0, key.indexOf('\u0000'))))].sort();
+  }
+
   async listCallers(): Promise<StoredCaller[]> {
     return [...this.callers.values()]
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

@@ -92,6 +92,17 @@ export interface SecretStore {
   /** Optional, with {@link SecretStore.getState}: replaces the saved run state of a connection. */
   setState?(ref: ConnectionRef, state: unknown): Promise<void>;
   /**
+   * Optional, with {@link SecretStore.getState}: every connection with a saved state, sorted by
+   * connector, then connection (`connectors store copy` finds the states to copy with it).
+   */
+  listStates?(): Promise<ConnectionRef[]>;
+  /**
+   * Optional: the names of the connectors holding a secret, a session or (for a store that keeps
+   * states, {@link SecretStore.getState}) a state, sorted. `connectors store copy` needs it to find
+   * everything a store holds; a store without it cannot be copied from.
+   */
+  listConnectors?(): Promise<string[]>;
+  /**
    * Optional: re-encrypts every stored value under the current key (`connectors secrets rekey`),
    * opening old values with the previous keys. A value no key opens stops it with that error and
    * nothing is changed.
@@ -112,6 +123,12 @@ export interface RekeyCounts {
 /** True when `store` brings its own connection lock (see {@link SecretStore.withConnectionLock}). */
 export function hasOwnConnectionLock(store: SecretStore): store is SecretStore & Required<Pick<SecretStore, 'withConnectionLock'>> {
   return typeof store.withConnectionLock === 'function';
+}
+
+/** Orders connections by connector, then connection (code-point order, as `Array.prototype.sort`). */
+export function compareRefs(a: ConnectionRef, b: ConnectionRef): number {
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return order(a.connector, b.connector) || order(a.connection, b.connection);
 }
 
 /** The longest name {@link isFileSafeName} accepts: with `.json`/`.lock` it stays well under a file system's 255 bytes. */

@@ -4,7 +4,7 @@
  * stores' states stay files under CONNECTORS_HOME ({@link FileStateStore}).
  */
 import { ConnectorsError } from '../errors.js';
-import type { SecretStore } from '../secrets/store.js';
+import type { ConnectionRef, SecretStore } from '../secrets/store.js';
 import { FileStateStore, parseStateValue, type StateStore, type StateValue } from './state.js';
 import { formatMiB, STATE_MAX_BYTES } from './state-limits.js';
 
@@ -15,6 +15,12 @@ export class SecretStoreStates implements StateStore {
   async load(connector: string, connection: string): Promise<StateValue | undefined> {
     const value = await this.store.getState({ connector, connection });
     return value === undefined ? undefined : parseStateValue(value, `the saved state of ${connector}/${connection}`);
+  }
+
+  /** The store's {@link SecretStore.listStates}; a store without it cannot list its states. */
+  async list(): Promise<ConnectionRef[]> {
+    if (!this.store.listStates) throw new ConnectorsError('This secret store keeps states but cannot list them (it has no listStates).');
+    return this.store.listStates();
   }
 
   async save(connector: string, connection: string, value: StateValue): Promise<void> {

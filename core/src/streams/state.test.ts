@@ -92,6 +92,22 @@ describe('FileStateStore', () => {
     expect(() => store.pathOf('x', 'a/b')).toThrow(UsageError);
   });
 
+  it('lists the connections with a state file, sorted, and nothing else under state/', async () => {
+    const store = new FileStateStore(dir);
+    expect(await store.list()).toEqual([]); // no state folder yet
+    await store.save('zeta', 'default', createEmptyState());
+    await store.save('acme', 'eu-office', createEmptyState());
+    await store.save('acme', 'default', createEmptyState());
+    await writeFile(join(dir, 'state', 'acme', '.default.json.123.abc.tmp'), '{}'); // a write in progress
+    await writeFile(join(dir, 'state', 'acme', 'notes.txt'), 'not a state');
+    await writeFile(join(dir, 'state', 'stray.json'), '{}'); // not inside a connector's folder
+    expect(await store.list()).toEqual([
+      { connector: 'acme', connection: 'default' },
+      { connector: 'acme', connection: 'eu-office' },
+      { connector: 'zeta', connection: 'default' },
+    ]);
+  });
+
   it('reports a corrupt saved state', async () => {
     const store = new FileStateStore(dir);
     await store.save('x', 'default', createEmptyState());

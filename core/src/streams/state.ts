@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConnectorsError, UsageError } from '../errors.js';
 import type { CursorValue } from './incremental.js';
 import { writeFileAtomic } from '../secrets/atomic-file.js';
-import { isFileSafeName, quoteName } from '../secrets/store.js';
+import { compareRefs, isFileSafeName, quoteName, type ConnectionRef } from '../secrets/store.js';
 import { formatMiB, jsonNestingDepth, readTextWithin, STATE_MAX_BYTES, STATE_MAX_DEPTH } from './state-limits.js';
 
 /**
@@ -119,6 +119,8 @@ export interface StateStore {
   load(connector: string, connection: string): Promise<StateValue | undefined>;
   /** Replaces the saved state (atomically). */
   save(connector: string, connection: string, value: StateValue): Promise<void>;
+  /** Optional: every connection with a saved state, sorted by connector, then connection (for `connectors store copy`). */
+  list?(): Promise<ConnectionRef[]>;
 }
 
 /** Keeps state in `<home>/state/<connector>/<connection>.json`, written atomically. */
@@ -128,6 +130,23 @@ export class FileStateStore implements StateStore {
   /** The file that holds a connection's state. */
   pathOf(connector: string, connection: string): string {
     return join(this.home, 'state', checkName(connector, 'connector'), `${checkName(connection, 'connection')}.json`);
+  }
+
+  /**
+   * Every connection with a state file, sorted: the `<connection>.json` files under
+   * `<home>/state/<connector>/` whose names a state file may have (temp files of a write in
+   * progress are not states).
+   */
+  async list(): Promise<ConnectionRef[]> {
+    const refs: ConnectionRef[] = [];
+    for (const connector of await listFolder(join(this.home, 'state'), true)) {
+      if (!isFileSafeName(connector)) continue;
+      for (const file of await listFolder(join(this.home, 'state', connector), false)) {
+        const connection = file.slice(0, -'.json'.length);
+        if (file.endsWith('.json') && isFileSafeName(connection)) refs.push({ connector, connection });
+      }
+    }
+    return refs.sort(compareRefs);
   }
 
   async load(connector: string, connection: string): Promise<StateValue | undefined> {
@@ -173,6 +192,17 @@ export class FileStateStore implements StateStore {
     }
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     await writeFileAtomic(path, text);
+  }
+}
+
+/** The names of the folders (`folders`) or files in `path`; none when it does not exist. */
+async function listFolder(path: string, folders: boolean): Promise<string[]> {
+  try {
+    const entries = await readdir(path, { withFileTypes: true });
+    return entries.filter((entry) => (folders ? entry.isDirectory() : entry.isFile())).map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConnectorsError(`The saved states under ${path} cannot be listed (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { code: 'ERR_STATE' });
   }
 }
 

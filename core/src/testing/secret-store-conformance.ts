@@ -129,6 +129,22 @@ export function describeSecretStoreConformance(name: string, open: () => Promise
       expect(Object.keys(secrets).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `secret_${String(i).padStart(2, '0')}`));
     }));
 
+    it('when it lists its connectors: those holding a secret, a session or a state, sorted, once each', withStore(async ({ store, reopen }) => {
+      if (!store.listConnectors) return; // optional: only `connectors store copy` needs it
+      expect(await store.listConnectors()).toEqual([]);
+      await store.setSecret(beta, 'api_key', 'beta-key');
+      await store.setSecret(other, 'client_id', 'id-other');
+      await store.setSession(acme, sessionOf('listed'));
+      await store.putCaller(callerOf('etl')); // a caller belongs to no connector
+      if (store.setState) await store.setState({ connector: 'gamma', connection: 'default' }, { bookmarks: {} });
+      const again = reopen ? await reopen() : store;
+      expect(await again.listConnectors!()).toEqual(store.setState ? ['acme', 'beta', 'gamma'] : ['acme', 'beta']);
+      if (again.listStates) expect(await again.listStates()).toEqual([{ connector: 'gamma', connection: 'default' }]);
+      await store.deleteSecret(beta, 'api_key');
+      await store.setSession(acme, undefined);
+      expect(await store.listConnectors()).toEqual(store.setState ? ['acme', 'gamma'] : ['acme']);
+    }));
+
     it('when it has its own connection lock: holders of one connection take turns, other connections do not wait', withStore(async ({ store }) => {
       if (!store.withConnectionLock) return; // the SessionManager's lock file serves this store
       const lock = store.withConnectionLock.bind(store);

@@ -11,7 +11,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import { assertStorableName, type ConnectionRef, type RekeyCounts, type SecretStore, type StoredCaller, type StoredSession } from '../store.js';
+import { assertStorableName, compareRefs, type ConnectionRef, type RekeyCounts, type SecretStore, type StoredCaller, type StoredSession } from '../store.js';
 import { describePgUrl, toPgStoreError, type PgTarget } from './describe-pg-error.js';
 import { applyMigrations, quoteIdentifier } from './migrations.js';
 import { openRow, rowIdentity, sealRow, type RowKey, type SealedValue } from './row-cipher.js';
@@ -116,6 +116,20 @@ export class PostgresStore implements SecretStore {
     const rows = await this.query<{ connection: string }>(undefined, 'list the connections', `SELECT connection FROM ${this.schema}.secrets WHERE connector = $1
       UNION SELECT connection FROM ${this.schema}.sessions WHERE connector = $1 AND key_id IS NOT NULL ORDER BY connection`, [connector]);
     return rows.map((row) => row.connection);
+  }
+
+  /** The connectors holding a secret, a session or a state, sorted. */
+  async listConnectors(): Promise<string[]> {
+    const rows = await this.query<{ connector: string }>(undefined, 'list the connectors', `SELECT connector FROM ${this.schema}.secrets
+      UNION SELECT connector FROM ${this.schema}.sessions WHERE key_id IS NOT NULL
+      UNION SELECT connector FROM ${this.schema}.states`);
+    return rows.map((row) => row.connector).sort(); // sorted here: the database's collation need not be code-point order
+  }
+
+  /** Every connection with a saved state, sorted by connector, then connection. */
+  async listStates(): Promise<ConnectionRef[]> {
+    const rows = await this.query<ConnectionRef>(undefined, 'list the states', `SELECT connector, connection FROM ${this.schema}.states`);
+    return rows.map((row) => ({ connector: row.connector, connection: row.connection })).sort(compareRefs);
   }
 
   /** The saved run state of a connection (DESIGN.md section 8 "State"), if any. */
