@@ -68,10 +68,10 @@ function cleanUp() {
     }
   }
 }
-for (const signal of ['SIGINT', 'SIGTERM']) {
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
   process.on(signal, () => {
     cleanUp();
-    process.exit(130);
+    process.exit(code);
   });
 }
 process.on('exit', cleanUp);
@@ -79,6 +79,7 @@ process.on('exit', cleanUp);
 /** A worker process (worker.js) answering one JSON line per command. */
 function startWorker(store, env) {
   const child = spawn(process.execPath, [join(here, 'worker.js')], { env: { ...env, BENCH_STORE: store }, stdio: ['pipe', 'pipe', 'pipe'] });
+  child.stdin.on('error', () => undefined); // a worker that died is reported by its 'exit' below
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
   const waiting = [];
