@@ -121,6 +121,10 @@ describe('secret_store type postgres', () => {
     }
     const tables = await cluster.query<{ n: number }>(`e2e_${databases}`, 'SELECT count(*)::int AS n FROM connectors.sessions WHERE key_id IS NOT NULL');
     expect(tables[0]!.n).toBe(1);
+    // whoever reads the database reads no secret: not the client secret, a token, or the key
+    const dump = await cluster.dumpSchema(`e2e_${databases}`);
+    expect(dump.length).toBeGreaterThan(0);
+    expect(findLeaks(dump, [CLIENT_SECRET, SEED_REFRESH, secretKey, ...api.state.issued])).toEqual([]);
     expectNoLeaks();
   });
 

@@ -47,19 +47,8 @@ const COOKIE = 'cookie_value_postgres_dump_session_42ab';
 const CALLER_DIGEST = 'c0ffee'.repeat(10) + 'abcd';
 
 /** Every column of every table of the schema, as text (bytea as hex and as raw bytes). */
-async function dumpEverything(database: string): Promise<string> {
-  const tables = await cluster.query<{ table_name: string }>(database, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'connectors'");
-  let dump = '';
-  for (const { table_name } of tables) {
-    const rows = await cluster.query<Record<string, unknown>>(database, `SELECT * FROM connectors."${table_name}"`);
-    for (const row of rows) {
-      for (const value of Object.values(row)) {
-        if (Buffer.isBuffer(value)) dump += `${value.toString('hex')}\n${value.toString('latin1')}\n${value.toString('utf8')}\n${value.toString('base64')}\n`;
-        else dump += `${JSON.stringify(value)}\n`;
-      }
-    }
-  }
-  return dump;
+function dumpEverything(database: string): Promise<string> {
+  return cluster.dumpSchema(database);
 }
 
 describe('PostgresStore', () => {
