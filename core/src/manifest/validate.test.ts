@@ -106,10 +106,9 @@ describe('validateManifestFile: bad input gives one clear line each', () => {
 
     it('a 5 MB file, refused before parsing', async () => {
       const file = join(dir, 'big.yaml');
-      await writeFile(file, `apiVersion: connectors/v1\ndescription: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
-      const started = performance.now();
+      // not YAML at all (an unclosed quote): had it been parsed, the syntax error would be reported too
+      await writeFile(file, `apiVersion: connectors/v1\ndescription: "${'x'.repeat(5 * 1024 * 1024)}\n`);
       expect(await lines(file)).toEqual([`${file}: the file is 5.0 MiB; a manifest may be at most 1 MiB`]);
-      expect(performance.now() - started).toBeLessThan(500);
     });
 
     it('missing keys, bad names, duplicate streams and undeclared config', async () => {
