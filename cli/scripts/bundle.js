@@ -2,7 +2,7 @@
 // oclif.commands and oclif.manifest.json point at) plus main.js for the bin, with the code they
 // share split into chunks. Start-up then opens a handful of files instead of ~200 small modules
 // (oclif's and core's), which cost more than the commands' work (issue 9, bench/README.md).
-// Core's runtime dependencies stay external: they load from node_modules, only when used.
+// Core's other runtime dependencies stay external: they load from node_modules, only when used.
 import { readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,10 @@ function entryPoints() {
 function externalPackages() {
   const deps = (dir) => Object.keys(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).dependencies ?? {});
   // @connectors/schemas stays external: its files are found next to its index (`schemasDir`).
-  const bundled = new Set(['@connectors/core', '@oclif/core']);
+  // got, tough-cookie, tsyringe, the JSON and YAML parsers are what every `run` and `check` loads:
+  // from node_modules they were ~150 small files read and resolved at each start (issue 9).
+  // ajv stays out: the precompiled validators require its runtime from node_modules anyway.
+  const bundled = new Set(['@connectors/core', '@oclif/core', 'got', 'tough-cookie', 'tsyringe', 'reflect-metadata', '@streamparser/json', 'js-yaml']);
   // typescript, ts-node and tsx: what oclif requires only to run a plugin from its TypeScript source.
   const devOnly = ['typescript', 'ts-node', 'tsx'];
   return [...deps(coreDir), ...deps(cliDir), ...devOnly].filter((name) => !bundled.has(name));
