@@ -195,6 +195,12 @@ describe.concurrent('system errors are one sentence saying what, where and what 
     }
   });
 
+  it('CONNECTORS_HOME on a file system that makes no folders (/proc): one sentence, where Node\'s recursive mkdir would spin forever', async () => {
+    const result = await runCli(['secrets', 'set', 'demo', 'api_key', '--value', 'abcdefgh'], { env: { ...env, CONNECTORS_HOME: '/proc/connectors-home' }, timeoutMs: 20_000 });
+    expect(result.signal).toBeNull(); // it ended by itself, not by the test's timeout
+    expectOneSentence(result, /^Error: Could not create the folder \/proc\/connectors-home: .*\(ENOENT\); set CONNECTORS_HOME to a writable folder\.$/);
+  });
+
   it('secret_store.path below a file: ENOTDIR', async () => {
     const { dir, cleanup } = makeTree({ 'a-file': 'x\n', 'connectors.config.yaml': 'secret_store: {type: file, path: a-file}\n' });
     try {

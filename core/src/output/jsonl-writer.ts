@@ -1,11 +1,11 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { writeFileAtomic } from '../secrets/atomic-file.js';
 import type { StateValue } from '../streams/state.js';
 import { BackpressureWriter } from './write-with-backpressure.js';
 import type { OutputWriter, StreamOutputInfo } from './output-writer.js';
+import { makeDirectory } from '../make-directory.js';
 
 /**
  * `--output DIR` (DESIGN.md section 8 "run flags"): `DIR/<stream>.jsonl` of bare records, one per
@@ -29,7 +29,7 @@ export class JsonlWriter implements OutputWriter {
 
   async startStream(info: StreamOutputInfo): Promise<void> {
     const path = this.fileOf(info.name);
-    this.#ready ??= mkdir(this.dir, { recursive: true });
+    this.#ready ??= makeDirectory(this.dir);
     await this.#ready;
     const file = createWriteStream(path, { encoding: 'utf8' });
     this.#files.set(info.name, { file, out: new BackpressureWriter(file, path) });
@@ -60,7 +60,7 @@ export class JsonlWriter implements OutputWriter {
     const open = [...this.#files.values()];
     this.#files.clear();
     await Promise.all(open.map((entry) => closeFile(entry.file)));
-    this.#ready ??= mkdir(this.dir, { recursive: true });
+    this.#ready ??= makeDirectory(this.dir);
     await this.#ready;
     await writeFileAtomic(join(this.dir, 'state.json'), `${JSON.stringify(state ?? this.#state, null, 2)}\n`, 0o644);
   }

@@ -2,9 +2,10 @@
  * The folder `connectors plugins install` installs into: `<CONNECTORS_HOME>/plugins`, an npm
  * prefix whose package.json `dependencies` is the record of installed plugins (name -> spec).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PluginError } from '../errors.js';
+import { makeDirectory } from '../make-directory.js';
 
 /** `<home>/plugins`, absolute (npm runs inside it, so a relative CONNECTORS_HOME must not nest). */
 export function pluginsFolder(home: string): string {
@@ -45,7 +46,7 @@ export async function readInstalledPluginNames(folder: string): Promise<string[]
 
 /** Creates the folder and its package.json when missing, so npm installs into it and nowhere above. */
 export async function ensurePluginsFolder(folder: string): Promise<void> {
-  await mkdir(folder, { recursive: true });
+  await makeDirectory(folder);
   const record = await readPluginsRecord(folder);
   if (record.name !== undefined) return;
   const initial: PluginsRecord = {

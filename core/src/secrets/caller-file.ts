@@ -5,13 +5,14 @@
  * encryption. Reads are cached until the file changes ({@link VersionCache}), so a server that
  * checks every request costs one `stat` per check and reads the file only after `callers add/remove`.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SecretStoreError } from '../errors.js';
 import { type LockOptions, withLock } from '../sessions/lock.js';
 import { hasCode, writeFileAtomic } from './atomic-file.js';
 import { readFileVersion, VersionCache, type FileVersion } from './file-version.js';
 import type { StoredCaller } from './store.js';
+import { makeDirectory } from '../make-directory.js';
 
 interface CallerFileData {
   version: 1;
@@ -54,7 +55,7 @@ export class CallerFile {
   }
 
   private async update(change: (callers: StoredCaller[]) => StoredCaller[] | undefined): Promise<void> {
-    await mkdir(dirname(this.lockPath), { recursive: true, mode: 0o700 });
+    await makeDirectory(dirname(this.lockPath), 0o700);
     await withLock(
       this.lockPath,
       async () => {

@@ -9,7 +9,7 @@
  * `connectors serve` live beside it in `<home>/callers.json` ({@link CallerFile}).
  */
 import { describeSystemError } from '../describe-system-error.js';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SecretStoreError } from '../errors.js';
 import { type LockOptions, withLock } from '../sessions/lock.js';
@@ -19,6 +19,7 @@ import { readFileVersion, VersionCache, type FileVersion } from './file-version.
 import { assertStorableName, type ConnectionRef, type RekeyCounts, type SecretStore, type StoredCaller, type StoredSession } from './store.js';
 import { openStore, sealStore } from './store-envelope.js';
 import { readKeyFile, readKeyFromEnv, readOrCreateKeyFile, readPreviousKeyBytes, type StoreKey } from './store-key.js';
+import { makeDirectory } from '../make-directory.js';
 
 export interface FileStoreOptions {
   /** The folder holding the store, `CONNECTORS_HOME`; created (mode 0700) on the first write. */
@@ -139,7 +140,7 @@ export class FileStore implements SecretStore {
   }
 
   async putCaller(caller: StoredCaller): Promise<void> {
-    await mkdir(this.home, { recursive: true, mode: 0o700 });
+    await makeDirectory(this.home, 0o700);
     await this.callers.put(caller);
   }
 
@@ -172,7 +173,7 @@ export class FileStore implements SecretStore {
    * the file is then not rewritten. Temp files left by a writer that crashed are removed.
    */
   private async update(change: (data: StoreData) => boolean | void): Promise<void> {
-    await mkdir(this.home, { recursive: true, mode: 0o700 });
+    await makeDirectory(this.home, 0o700);
     await withLock(
       this.lockPath,
       async () => {

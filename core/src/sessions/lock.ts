@@ -9,11 +9,12 @@
  * late release can never delete the lock a newer holder just created.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, stat, utimes } from 'node:fs/promises';
+import { readFile, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConnectorsError } from '../errors.js';
 import { createFileExclusive, hasCode, unlinkQuietly } from '../secrets/atomic-file.js';
+import { makeDirectory } from '../make-directory.js';
 
 /** What a lock file holds. */
 export interface LockRecord {
@@ -68,7 +69,7 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
     token: randomBytes(16).toString('hex'),
     heartbeatAt: new Date().toISOString(),
   };
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  await makeDirectory(dirname(path), 0o700);
   let delay = options.pollMs ?? 25;
   for (;;) {
     options.signal?.throwIfAborted();

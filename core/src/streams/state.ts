@@ -1,10 +1,11 @@
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConnectorsError, UsageError } from '../errors.js';
 import type { CursorValue } from './incremental.js';
 import { writeFileAtomic } from '../secrets/atomic-file.js';
 import { compareRefs, isFileSafeName, quoteName, type ConnectionRef } from '../secrets/store.js';
 import { formatMiB, jsonNestingDepth, readTextWithin, STATE_MAX_BYTES, STATE_MAX_DEPTH } from './state-limits.js';
+import { makeDirectory } from '../make-directory.js';
 
 /**
  * The Singer STATE value (DESIGN.md section 8 "State"):
@@ -190,7 +191,7 @@ export class FileStateStore implements StateStore {
         { code: 'ERR_STATE_TOO_LARGE' },
       );
     }
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await makeDirectory(dirname(path), 0o700);
     await writeFileAtomic(path, text);
   }
 }

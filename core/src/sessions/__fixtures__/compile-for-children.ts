@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const FILES = ['errors.ts', 'plugin-api.ts', 'reserved-keys.ts', 'describe-system-error.ts'];
+const FILES = ['errors.ts', 'plugin-api.ts', 'reserved-keys.ts', 'describe-system-error.ts', 'make-directory.ts'];
 const FOLDERS = ['secrets', 'sessions'];
 
 let compiled: Promise<string> | undefined;
