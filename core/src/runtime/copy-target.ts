@@ -69,15 +69,14 @@ export interface OpenCopyTargetOptions {
 
 /**
  * Opens the store a copy writes to. A postgres target needs CONNECTORS_SECRET_KEY (the same
- * error as a `secret_store: {type: postgres}` without it); its password goes to `addSecret`,
- * also when it is given as `?password=`.
+ * error as a `secret_store: {type: postgres}` without it); its password goes to `addSecret`
+ * (the postgres store kind tells it, also when it is given as `?password=`).
  */
 export function openCopyTarget(target: CopyTarget, options: OpenCopyTargetOptions): StoreContents {
   if (target.kind === 'dir') {
     const store = new FileStore({ home: target.dir, env: options.env });
     return { store, states: stateStoreFor(store, target.dir) };
   }
-  addQueryPassword(target.url, options.addSecret);
   const config: SecretStoreConfig = { type: 'postgres', url: target.url, schema: target.schema };
   const store = openSecretStore(config, { home: '', env: options.env, addSecret: options.addSecret });
   return { store, states: stateStoreFor(store, '') };
@@ -126,11 +125,3 @@ function samePath(a: string, b: string): boolean {
   return real(a) === real(b);
 }
 
-function addQueryPassword(url: string, addSecret: (value: string) => void): void {
-  try {
-    const password = new URL(url).searchParams.get('password');
-    if (password) addSecret(password);
-  } catch {
-    // not a URL: describePgUrl has said so already
-  }
-}

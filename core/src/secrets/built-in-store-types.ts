@@ -70,13 +70,16 @@ export function readPreviousKeys(env: NodeJS.ProcessEnv): RowKey[] {
   return readPreviousKeyBytes(env).map(toRowKey);
 }
 
+/** Tells `addSecret` the URL's password: in its userinfo (as given and decoded) or as `?password=`. */
 function addUrlPassword(url: string, addSecret: (value: string) => void): void {
   try {
-    const { password } = new URL(url);
-    if (password) {
-      addSecret(password);
-      addSecret(decodeURIComponent(password));
+    const parsed = new URL(url);
+    if (parsed.password) {
+      addSecret(parsed.password);
+      addSecret(decodeURIComponent(parsed.password));
     }
+    const query = parsed.searchParams.get('password');
+    if (query) addSecret(query);
   } catch {
     // not a URL: the store says so when it is used
   }

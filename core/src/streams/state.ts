@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConnectorsError, UsageError } from '../errors.js';
 import type { CursorValue } from './incremental.js';
-import { writeFileAtomic } from '../secrets/atomic-file.js';
+import { hasCode, writeFileAtomic } from '../secrets/atomic-file.js';
 import { compareRefs, isFileSafeName, quoteName, type ConnectionRef } from '../secrets/store.js';
 import { formatMiB, jsonNestingDepth, readTextWithin, STATE_MAX_BYTES, STATE_MAX_DEPTH } from './state-limits.js';
 import { makeDirectory } from '../make-directory.js';
@@ -202,7 +202,7 @@ async function listFolder(path: string, folders: boolean): Promise<string[]> {
     const entries = await readdir(path, { withFileTypes: true });
     return entries.filter((entry) => (folders ? entry.isDirectory() : entry.isFile())).map((entry) => entry.name);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if (hasCode(error, 'ENOENT')) return [];
     throw new ConnectorsError(`The saved states under ${path} cannot be listed (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, { code: 'ERR_STATE' });
   }
 }
