@@ -13,6 +13,7 @@
 // The plugin API and errors.
 export * from './plugin-api.js';
 export * from './errors.js';
+export { renderSchemeTemplates, type SchemeTemplateValues } from './auth/render-scheme-templates.js';
 export { describeSystemError, isStackOverflow, isUnwritableError } from './describe-system-error.js';
 
 // Composition root.

@@ -164,6 +164,14 @@ export interface AuthScheme {
   requiredSecrets: SecretSpec[];
   /** Secrets the scheme puts into the connector context (`{{ secrets.<name> }}`). */
   injectedSecrets: SecretSpec[];
+  /**
+   * Options whose templates read more than `config`, each with the namespaces it may read, e.g.
+   * `{ token_headers: ['config', 'secrets'] }` or `{ apply: ['config', 'secrets', 'session', 'auth'] }`.
+   * `validate` checks their references against these namespaces; the runtime hands them to the
+   * scheme unrendered (everywhere else in `ctx.options` templates are rendered with `config`), and
+   * the scheme renders them when it sends a request, with {@link renderSchemeTemplates}.
+   */
+  templatedOptions?: Record<string, readonly ('config' | 'secrets' | 'auth' | 'session')[]>;
   /** First login and renewal. `previous` is the last session, if any (e.g. for a refresh token). */
   authenticate(ctx: AuthContext, previous?: Session): Promise<Session>;
   /** Puts the session's credentials on a request. */

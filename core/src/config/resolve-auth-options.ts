@@ -10,7 +10,7 @@ import { compileTemplateTree } from '../templates/tree.js';
 /**
  * The scheme's `ctx.options`: the manifest's `auth` block without `scheme`, `refresh_before` and
  * `apply`, with the scheme schema's defaults applied and string values templated with `config`
- * only (DESIGN.md section 8). Throws a `ManifestError` for an unknown scheme or invalid options.
+ * only (DESIGN.md section 8), except the scheme's `templatedOptions`, which it renders itself. Throws a `ManifestError` for an unknown scheme or invalid options.
  */
 export function resolveAuthOptions(manifest: Manifest, registry: SchemeRegistry, config: Record<string, unknown>): Record<string, unknown> {
   const registered = registry.get(manifest.auth.scheme);
@@ -23,5 +23,13 @@ export function resolveAuthOptions(manifest: Manifest, registry: SchemeRegistry,
     const issue = describeErrors(validate.errors, options)[0];
     throw new ManifestError(`${manifest.name}: auth${issue?.segments.length ? `.${formatPath(issue.segments)}` : ''}: ${issue?.message ?? 'invalid options'}.`);
   }
-  return compileTemplateTree(options, `${manifest.name} auth`).render({ config }) as Record<string, unknown>;
+  // The scheme renders its own `templatedOptions` when it sends a request; they stay as written.
+  const late = registered.scheme.templatedOptions ?? {};
+  const early: Record<string, unknown> = {};
+  const kept: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (Object.hasOwn(late, key)) kept[key] = value;
+    else early[key] = value;
+  }
+  return { ...(compileTemplateTree(early, `${manifest.name} auth`).render({ config }) as Record<string, unknown>), ...kept };
 }

@@ -7,7 +7,7 @@ import type { RegisteredScheme } from '../auth/registry.js';
 import type { PathSegment } from '../schema/json-path.js';
 import { suggest } from '../schema/suggest.js';
 import { compileTemplate } from '../templates/render.js';
-import { formatReference, templateNamespaces, type TemplateReference } from '../templates/references.js';
+import { formatReference, schemeTemplateNamespaces, templateNamespaces, type TemplateNamespace, type TemplateReference } from '../templates/references.js';
 import { TemplateSyntaxError } from '../templates/template-syntax-error.js';
 import { HOST_AUTH_KEYS } from './check-auth.js';
 import type { Report } from './report.js';
@@ -53,8 +53,13 @@ export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefin
   }
   if (isObject(manifest.auth)) {
     const authScope: Scope = { config, secrets, namespaces: ['config'] };
+    // A scheme's own templates also read the secrets the user supplies to it.
+    const late = scheme?.scheme.templatedOptions ?? {};
+    const supplied = (scheme?.scheme.requiredSecrets ?? []).flatMap((s) => [s.name, ...(s.aliases ?? [])]);
+    const schemeScope = (key: string): Scope => ({ config, secrets: [...new Set([...supplied, ...secrets])], namespaces: late[key] ?? [] });
     for (const [key, item] of Object.entries(manifest.auth)) {
-      if (!HOST_AUTH_KEYS.includes(key)) visit(item, ['auth', key], authScope);
+      if (HOST_AUTH_KEYS.includes(key)) continue;
+      visit(item, ['auth', key], Object.hasOwn(late, key) ? schemeScope(key) : authScope);
     }
   }
   if (Array.isArray(manifest.streams)) {
@@ -85,9 +90,10 @@ function checkString(source: string, segments: PathSegment[], scope: Scope, chec
 function judgeReference(reference: TemplateReference, scope: Scope, checkSecrets: boolean): string | undefined {
   const { namespace, path } = reference;
   const written = formatReference(namespace, path);
-  if (!(templateNamespaces as readonly string[]).includes(namespace)) {
-    const close = suggest(namespace, templateNamespaces);
-    return `unknown template namespace \`${namespace}\` in \`${written}\`; known: ${templateNamespaces.join(', ')}${close ? `; did you mean \`${close}\`?` : ''}`;
+  if (![...templateNamespaces, ...schemeTemplateNamespaces].includes(namespace as TemplateNamespace)) {
+    const known: string[] = [...new Set([...templateNamespaces, ...scope.namespaces])];
+    const close = suggest(namespace, known);
+    return `unknown template namespace \`${namespace}\` in \`${written}\`; known: ${known.join(', ')}${close ? `; did you mean \`${close}\`?` : ''}`;
   }
   if (!scope.namespaces.includes(namespace)) {
     return `\`${written}\`: only ${scope.namespaces.map((n) => `\`${n}\``).join(', ')} may be used here`;

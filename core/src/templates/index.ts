@@ -4,6 +4,7 @@ export { compileTemplateTree, appendOrigin, type CompiledTree } from './tree.js'
 export { parseTemplate, type TemplateNode, type ExpressionNode, type TextNode, type FilterCall } from './parse.js';
 export {
   templateNamespaces,
+  schemeTemplateNamespaces,
   isTemplateNamespace,
   collectReferences,
   formatReference,

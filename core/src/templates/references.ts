@@ -1,10 +1,16 @@
 import type { TemplateNode } from './parse.js';
 
 /** The namespaces a template may read. */
-export type TemplateNamespace = 'config' | 'secrets' | 'auth' | 'state' | 'page';
+export type TemplateNamespace = 'config' | 'secrets' | 'auth' | 'state' | 'page' | 'session';
 
-/** Every namespace, in the order messages list them. */
+/** Every namespace of the manifest's own fields, in the order messages list them. */
 export const templateNamespaces: readonly TemplateNamespace[] = ['config', 'secrets', 'auth', 'state', 'page'];
+
+/**
+ * Namespaces only a scheme's own templates read (see `AuthScheme.templatedOptions`): `session`,
+ * the session the scheme itself made (`{{ session.token }}`).
+ */
+export const schemeTemplateNamespaces: readonly TemplateNamespace[] = ['session'];
 
 /** The values a template renders with, by namespace. */
 export type TemplateContext = Partial<Record<TemplateNamespace, unknown>>;
@@ -23,7 +29,7 @@ export interface TemplateReference {
 
 /** True for a namespace templates may read. */
 export function isTemplateNamespace(name: string): name is TemplateNamespace {
-  return (templateNamespaces as readonly string[]).includes(name);
+  return (templateNamespaces as readonly string[]).includes(name) || (schemeTemplateNamespaces as readonly string[]).includes(name);
 }
 
 /** The data paths of parsed template nodes, in source order. */
