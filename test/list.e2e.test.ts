@@ -4,9 +4,13 @@
  * temporary folder as the working directory.
  */
 import { join, resolve } from 'node:path';
+import { builtInSchemes } from '@connectors/core';
 import { describe, expect, it } from 'vitest';
 import { makeHome, repoRoot, runCli, type CliOptions, type CliResult } from './helpers/cli.js';
 import { crashSigns, lines, makeTree } from './helpers/validate.js';
+
+/** The built-in schemes as an unknown-scheme error lists them. */
+const BUILT_IN_SCHEMES = builtInSchemes.map((scheme) => scheme.name).join(', ');
 
 async function cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
   const { home, cleanup } = makeHome();
@@ -209,7 +213,7 @@ describe.concurrent('list: empty, missing and invalid catalogs', () => {
         const result = await cli(['list', '--catalog', 'cat'], { cwd: only.dir });
         expect(result).toMatchObject({ code: 1, stdout: '' });
         expect(lines(result.stderr)).toEqual([
-          'Error: cat/worse/connector.yaml:3:16: auth.scheme: unknown auth scheme `nonee`; available: none, basic, api_key, oauth2, jwt, tripletex, superoffice; did you mean `none`? (1 more problem; run `connectors validate cat` for all.)',
+          `Error: cat/worse/connector.yaml:3:16: auth.scheme: unknown auth scheme \`nonee\`; available: ${BUILT_IN_SCHEMES}; did you mean \`none\`? (1 more problem; run \`connectors validate cat\` for all.)`,
         ]);
       } finally {
         only.cleanup();

@@ -1,6 +1,6 @@
 /**
  * Dot paths in a manifest (DESIGN.md section 8 "Record paths"): `records`, `cursor_path`,
- * `next_url_path`, `incremental.cursor_field` and the jwt scheme's `response` paths must parse the
+ * `next_url_path`, `incremental.cursor_field` and the jwt and login schemes' `response` paths must parse the
  * way a run parses them, so `validate` refuses `paging.next.`, `["x`, `.` and `a..b`.
  */
 import { ManifestError } from '../errors.js';
@@ -43,5 +43,18 @@ export function checkPaths(manifest: Obj, report: Report): void {
   const auth = manifest.auth;
   if (isObject(auth) && auth.scheme === 'jwt' && isObject(auth.response)) {
     for (const [key, value] of Object.entries(auth.response)) check(value, ['auth', 'response', key]);
+  }
+  if (isObject(auth) && auth.scheme === 'login') {
+    // `""` (the whole body) and `headers.<name>` are not dot paths into the body.
+    const checkAnswer = (value: unknown, segments: PathSegment[]): void => {
+      if (typeof value === 'string' && !value.startsWith('headers.')) check(value, segments);
+    };
+    const checkResponse = (response: unknown, segments: PathSegment[]): void => {
+      if (!isObject(response)) return;
+      for (const key of ['token', 'expires_in', 'expires_at', 'refresh_token']) checkAnswer(response[key], [...segments, key]);
+      if (isObject(response.values)) for (const [name, value] of Object.entries(response.values)) checkAnswer(value, [...segments, 'values', name]);
+    };
+    checkResponse(auth.response, ['auth', 'response']);
+    if (isObject(auth.refresh)) checkResponse(auth.refresh.response, ['auth', 'refresh', 'response']);
   }
 }

@@ -9,7 +9,7 @@ import { suggest } from '../schema/suggest.js';
 import { compileTemplate } from '../templates/render.js';
 import { formatReference, schemeTemplateNamespaces, templateNamespaces, type TemplateNamespace, type TemplateReference } from '../templates/references.js';
 import { TemplateSyntaxError } from '../templates/template-syntax-error.js';
-import { HOST_AUTH_KEYS } from './check-auth.js';
+import { isHostAuthKey } from './check-auth.js';
 import type { Report } from './report.js';
 
 /** The keys of `page` templates may read. */
@@ -58,7 +58,7 @@ export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefin
     const supplied = (scheme?.scheme.requiredSecrets ?? []).flatMap((s) => [s.name, ...(s.aliases ?? [])]);
     const schemeScope = (key: string): Scope => ({ config, secrets: [...new Set([...supplied, ...secrets])], namespaces: late[key] ?? [] });
     for (const [key, item] of Object.entries(manifest.auth)) {
-      if (HOST_AUTH_KEYS.includes(key)) continue;
+      if (isHostAuthKey(key, item)) continue;
       visit(item, ['auth', key], Object.hasOwn(late, key) ? schemeScope(key) : authScope);
     }
   }

@@ -96,7 +96,7 @@ export interface SecretDeclaration {
 export interface AuthBlock {
   scheme: string;
   refresh_before?: number;
-  apply?: boolean;
+  apply?: boolean | Record<string, unknown>;
   [option: string]: unknown;
 }
 

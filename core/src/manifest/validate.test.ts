@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuiltInRegistry } from '../auth/schemes/index.js';
+import { builtInSchemes, createBuiltInRegistry } from '../auth/schemes/index.js';
 import { ManifestError } from '../errors.js';
 import { loadManifest } from './load-manifest.js';
 import { formatProblem } from './problem.js';
@@ -67,7 +67,7 @@ describe('validateManifestFile: bad input gives one clear line each', () => {
 
   it('an unknown scheme', async () => {
     expect(await lines(bad('unknown-scheme.yaml'))).toEqual([
-      `${bad('unknown-scheme.yaml')}:3:16: auth.scheme: unknown auth scheme \`oauth\`; available: none, basic, api_key, oauth2, jwt, tripletex, superoffice; did you mean \`oauth2\`?`,
+      `${bad('unknown-scheme.yaml')}:3:16: auth.scheme: unknown auth scheme \`oauth\`; available: ${builtInSchemes.map((s) => s.name).join(', ')}; did you mean \`oauth2\`?`,
     ]);
   });
 

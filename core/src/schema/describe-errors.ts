@@ -99,6 +99,11 @@ function describeOne(error: ErrorObject, data: unknown): SchemaIssue | undefined
       return { segments, target: 'value', message: `must be ${String(params.comparison)} ${String(params.limit)}, got ${given}` };
     case 'format':
       return { segments, target: 'value', message: `must be a valid ${String(params.format)}, got ${given}` };
+    case 'not': {
+      // A `not` schema says in its own `description` what it forbids.
+      const said = (error.schema as { description?: unknown } | undefined)?.description;
+      return { segments, target: 'value', message: typeof said === 'string' ? said : 'has a combination of keys that is not allowed' };
+    }
     case 'uniqueItems':
       return { segments, target: 'value', message: `must not repeat items (items ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))} are equal)` };
     default:

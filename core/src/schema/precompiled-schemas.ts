@@ -10,6 +10,7 @@ export const PRECOMPILED_SCHEMAS: readonly string[] = [
   'auth/api_key.json',
   'auth/basic.json',
   'auth/jwt.json',
+  'auth/login.json',
   'auth/none.json',
   'auth/oauth2.json',
   'auth/superoffice.json',

@@ -3,6 +3,7 @@ import { SchemeRegistry } from '../registry.js';
 import { apiKeyScheme } from './api-key.js';
 import { basicScheme } from './basic.js';
 import { jwtScheme } from './jwt.js';
+import { loginScheme } from './login.js';
 import { noneScheme } from './none.js';
 import { oauth2Scheme } from './oauth2.js';
 import { superofficeScheme } from './superoffice.js';
@@ -17,6 +18,7 @@ export const builtInSchemes: readonly AuthScheme[] = [
   jwtScheme,
   tripletexScheme,
   superofficeScheme,
+  loginScheme,
 ];
 
 /** A registry holding the built-in schemes. Plugins add theirs to it. */
