@@ -29,6 +29,8 @@ export async function registerClient(http: HttpClient, request: ClientRegistrati
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: 'none',
+    // A CLI on a loopback redirect is a native application (RFC 8252; OpenID Connect Registration).
+    application_type: 'native',
   };
   if (request.scope) metadata.scope = request.scope;
   const response = await http.request({

@@ -80,6 +80,7 @@ describe('dynamic client registration (RFC 7591)', () => {
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'none',
+        application_type: 'native',
       })
       .reply(201, { client_id: 'dyn-123' });
     expect(await registerClient(http, { registrationEndpoint: `${AS}/reg`, redirectUris: ['http://127.0.0.1:5000/callback'], clientName: 'connectors (mcp)' })).toEqual({ clientId: 'dyn-123' });
