@@ -5,6 +5,7 @@
  * only when nothing that changes a request or a login is lost; display fields (docs, categories,
  * setup guides, webhooks, post-connection scripts, retry and verification hints) are not auth.
  */
+import { convertNangoTemplate, readsCredential } from './nango-template.js';
 
 /** Fields that describe a provider but change no request or login. */
 const DESCRIPTIVE = new Set([
@@ -13,23 +14,26 @@ const DESCRIPTIVE = new Set([
   'post_connection_script', 'pre_connection_deletion_script', 'credentials_verification_script',
   'authorization_code_param_in_webhook', 'redirect_uri_metadata', 'installation',
 ]);
-/** `proxy` keys that are not auth. */
-const PROXY_DESCRIPTIVE = new Set(['base_url', 'headers', 'query', 'retry', 'verification', 'paginate', 'decompress', 'connection_config']);
+/** `proxy` keys that are not auth, or that the translation reads itself. */
+const PROXY_HANDLED = new Set(['base_url', 'headers', 'query', 'retry', 'verification', 'paginate', 'decompress', 'connection_config']);
 
-/** `${connectionConfig.x}` -> `{{ config.x }}`; other `${...}` are reported by the caller. */
-function templateOf(text, lost, where) {
-  let out = String(text);
-  if (out.includes('||')) lost.add(`fallback template (${where})`);
-  out = out.replace(/\$\{connectionConfig\.([A-Za-z0-9_]+)\}/g, (_, name) => `{{ config.${name} }}`);
+/** A scope for {@link convertNangoTemplate}. */
+function scopeOf(state, overrides = {}) {
+  return { accessToken: undefined, apiKey: undefined, secrets: false, secretNames: state.secretNames, configNames: state.configNames, configAlias: state.configAlias, ...overrides };
+}
+
+/** Converts every value of a map; undefined values (lost) are left out. */
+function convertMap(map, scope, lost, where) {
+  const out = {};
+  for (const [key, value] of Object.entries(map ?? {})) {
+    const converted = convertNangoTemplate(value, scope, lost, `${where} ${key}`);
+    if (converted !== undefined) out[key] = converted;
+  }
   return out;
 }
 
-function hasCredentialRef(text) {
-  return /\$\{(credentials|apiKey|accessToken|username|password)[^}]*\}/.test(String(text));
-}
-
-/** The manifest's config schema from `connection_config`. */
-function configOf(provider) {
+/** The manifest's config schema from `connection_config`, plus any config a template reads. */
+function configOf(provider, names) {
   const properties = {};
   for (const [name, spec] of Object.entries(provider.connection_config ?? {})) {
     const property = { type: spec.type === 'number' || spec.type === 'boolean' ? spec.type : 'string' };
@@ -38,87 +42,199 @@ function configOf(provider) {
     if (spec.default_value !== undefined && spec.default_value !== '') property.default = String(spec.default_value);
     properties[name] = property;
   }
+  for (const name of names) properties[name] ??= { type: 'string' };
   return Object.keys(properties).length ? { type: 'object', properties } : undefined;
 }
 
-/** The headers of `proxy.headers` that carry no credential, templated with config. */
-function plainHeaders(provider, lost) {
-  const headers = {};
-  for (const [name, value] of Object.entries(provider.proxy?.headers ?? {})) {
-    if (hasCredentialRef(value)) continue;
-    headers[name] = templateOf(value, lost, `header ${name}`);
-  }
-  return headers;
+/** The manifest's `secrets:` declarations for the credentials a template reads. */
+function secretsOf(provider, names) {
+  return [...names].map((name) => {
+    const spec = provider.credentials?.[name] ?? {};
+    const declaration = { name };
+    if (spec.title || spec.description) declaration.description = String(spec.description ?? spec.title).slice(0, 200);
+    if (spec.optional) declaration.optional = true;
+    return declaration;
+  });
 }
 
-function oauth2Auth(provider, lost, clientCredentials) {
+function oauth2Auth(provider, state, lost, clientCredentials) {
   const auth = { scheme: 'oauth2', grant_type: clientCredentials ? 'client_credentials' : 'authorization_code' };
+  const configScope = scopeOf(state);
   if (typeof provider.token_url !== 'string') lost.add('token_url per grant');
-  else auth.token_url = templateOf(provider.token_url, lost, 'token_url');
+  else auth.token_url = convertNangoTemplate(provider.token_url, configScope, lost, 'token_url');
   if (!clientCredentials) {
-    if (typeof provider.authorization_url === 'string') auth.authorize_url = templateOf(provider.authorization_url, lost, 'authorization_url');
-    const extra = Object.entries(provider.authorization_params ?? {}).filter(([k, v]) => !(k === 'response_type' && v === 'code'));
-    if (extra.some(([k]) => k === 'prompt')) auth.prompt = String(provider.authorization_params.prompt);
-    if (extra.some(([k]) => k !== 'prompt')) lost.add('extra authorize-URL parameters');
+    if (typeof provider.authorization_url === 'string') auth.authorize_url = convertNangoTemplate(provider.authorization_url, configScope, lost, 'authorization_url');
+    const params = { ...(provider.auth ?? {}), ...(provider.authorization_params ?? {}) };
+    const extra = Object.entries(params).filter(([k, v]) => !(k === 'response_type' && v === 'code'));
+    if (extra.length) auth.authorization_params = convertMap(Object.fromEntries(extra), configScope, lost, 'authorize param');
     if (provider.disable_pkce) auth.pkce = false;
   }
   const expectedGrant = clientCredentials ? 'client_credentials' : 'authorization_code';
   const tokenParams = Object.fromEntries(Object.entries(provider.token_params ?? {}).filter(([k, v]) => !(k === 'grant_type' && v === expectedGrant)));
-  if (Object.values(tokenParams).some((v) => hasCredentialRef(v))) lost.add('token parameter from a secret');
-  if (Object.keys(tokenParams).length) auth.token_params = Object.fromEntries(Object.entries(tokenParams).map(([k, v]) => [k, templateOf(v, lost, `token param ${k}`)]));
-  const refreshExtra = Object.entries(provider.refresh_params ?? {}).filter(([k, v]) => !(k === 'grant_type' && v === 'refresh_token'));
-  if (refreshExtra.length) lost.add('extra refresh parameters');
-  if (provider.scope_separator && provider.scope_separator !== ' ') lost.add('scope separator other than a space');
+  if (typeof tokenParams.grant_type === 'string') {
+    auth.grant_type = tokenParams.grant_type;
+    delete tokenParams.grant_type;
+  }
+  if (Object.keys(tokenParams).length) auth.token_params = convertMap(tokenParams, configScope, lost, 'token param');
+  const refreshParams = Object.fromEntries(Object.entries(provider.refresh_params ?? {}).filter(([k, v]) => !(k === 'grant_type' && v === 'refresh_token')));
+  if (Object.keys(refreshParams).length) auth.refresh_params = convertMap(refreshParams, configScope, lost, 'refresh param');
+  if (provider.scope_separator && provider.scope_separator !== ' ') auth.scope_separator = String(provider.scope_separator);
   if (Array.isArray(provider.default_scopes) && provider.default_scopes.length) auth.scopes = provider.default_scopes.map(String);
-  if (provider.token_request_auth_method === 'basic') auth.client_auth = 'client_secret_basic';
-  else if (provider.token_request_auth_method) lost.add(`token endpoint auth ${provider.token_request_auth_method}`);
+  // Nango sends the client in the body unless told otherwise, and its Basic header is not form-encoded.
+  const method = provider.token_request_auth_method ?? (provider.authorization_method === 'header' ? 'basic' : undefined);
+  if (method === 'basic') {
+    auth.client_auth = 'client_secret_basic';
+    auth.basic_encoding = 'raw';
+  } else if (method === 'private_key_jwt') auth.client_auth = 'private_key_jwt';
+  else if (method) lost.add(`token endpoint auth ${method}`);
   else auth.client_auth = 'client_secret_post';
-  if (provider.body_format === 'json') lost.add('JSON token request');
-  if (provider.token_response_metadata?.length) lost.add('values from the token response');
-  if (provider.refresh_url) lost.add('separate refresh_url');
-  if (provider.authorization_method && provider.authorization_method !== 'header') lost.add(`token request authorization ${provider.authorization_method}`);
-  if (provider.token_headers) lost.add('token request headers');
-  if (provider.alternate_access_token_response_path || provider.auth) lost.add('non-standard token response');
+  if (provider.body_format === 'json') auth.token_request_format = 'json';
+  if (provider.token_headers) auth.token_headers = convertMap(provider.token_headers, scopeOf(state, { secrets: true }), lost, 'token header');
+  if (Array.isArray(provider.token_response_metadata) && provider.token_response_metadata.length) {
+    auth.token_values = Object.fromEntries(provider.token_response_metadata.map((path) => [String(path).replace(/[^A-Za-z0-9_]/g, '_'), String(path)]));
+  }
+  if (provider.refresh_url) auth.refresh_url = convertNangoTemplate(provider.refresh_url, configScope, lost, 'refresh_url');
+  if (provider.alternate_access_token_response_path) lost.add('alternate access-token path');
   if (provider.authorization_url_replacements || provider.authorization_url_fragment || provider.authorization_url_skip_encode || provider.authorization_url_skip_empty) lost.add('authorize-URL rewriting');
-  if (provider.require_client_certificate) lost.add('mutual TLS');
-  if (provider.token_expiration_buffer || provider.expires_in_unit || provider.token_expires_in_ms) lost.add('non-standard token lifetime');
+  if (provider.require_client_certificate) auth.tls_client_certificate = true;
+  if (provider.expires_in_unit) auth.token_response = { ...(auth.token_response ?? {}), }, auth.expires_in_unit = provider.expires_in_unit === 'milliseconds' || provider.expires_in_unit === 'ms' ? 'ms' : 's';
+  if (provider.token_expires_in_ms) auth.token_lifetime = Number(provider.token_expires_in_ms) / 1000;
   if (provider.refresh_token_params || provider.refresh_token_response_metadata || provider.decode_url || provider.integration_config || provider.authorization_code_param_in_callback) lost.add('other oauth2 options');
   if (clientCredentials && provider.credentials && Object.keys(provider.credentials).some((k) => !['client_id', 'client_secret'].includes(k))) lost.add('several secrets');
-  // credential headers in proxy: the Bearer token is what oauth2 applies
+  if (auth.token_response && Object.keys(auth.token_response).length === 0) delete auth.token_response;
+  return auth;
+}
+
+/** The request headers and query of `proxy`, with the scheme's own credential placement taken out. */
+function proxyParts(provider, state, lost, scope, skip = () => false) {
+  const headers = {};
+  const query = {};
   for (const [name, value] of Object.entries(provider.proxy?.headers ?? {})) {
-    if (hasCredentialRef(value) && !/^Bearer \$\{accessToken\}$/.test(String(value))) lost.add('credential in a custom header');
+    if (skip('header', name, value)) continue;
+    const converted = convertNangoTemplate(value, scope, lost, `header ${name}`);
+    if (converted !== undefined) headers[name] = converted;
   }
-  return auth;
+  for (const [name, value] of Object.entries(provider.proxy?.query ?? {})) {
+    if (skip('query', name, value)) continue;
+    const converted = convertNangoTemplate(value, scope, lost, `query ${name}`);
+    if (converted !== undefined) query[name] = converted;
+  }
+  return { headers, query };
 }
 
-function apiKeyAuth(provider, lost) {
-  const credentialNames = Object.keys(provider.credentials ?? {});
-  if (credentialNames.length > 1) lost.add('several secrets');
-  const inHeader = Object.entries(provider.proxy?.headers ?? {}).filter(([, v]) => hasCredentialRef(v));
-  const inQuery = Object.entries(provider.proxy?.query ?? {}).filter(([, v]) => hasCredentialRef(v));
-  if (inHeader.length + inQuery.length !== 1) {
-    lost.add(inHeader.length + inQuery.length === 0 ? 'key placement not declared' : 'key in several places');
-    return { scheme: 'api_key' };
+function apiKeyAuth(provider, state, lost) {
+  const inHeader = Object.entries(provider.proxy?.headers ?? {}).filter(([, v]) => /\$\{apiKey\}/.test(String(v)));
+  const inQuery = Object.entries(provider.proxy?.query ?? {}).filter(([, v]) => /\$\{apiKey\}/.test(String(v)));
+  if (inHeader.length + inQuery.length === 0) {
+    lost.add('key placement not declared');
+    return { auth: { scheme: 'api_key' }, skip: () => false };
   }
-  const [name, value] = (inHeader[0] ?? inQuery[0]);
-  const match = String(value).match(/^(.*?)\$\{apiKey\}$/);
-  if (!match || hasCredentialRef(match[1])) {
-    lost.add('key inside a composed value');
-    return { scheme: 'api_key' };
+  if (inHeader.length + inQuery.length === 1) {
+    const [name, value] = inHeader[0] ?? inQuery[0];
+    const match = String(value).match(/^([^$]*?)\$\{apiKey\}$/);
+    if (match && (!match[1] || /\s$/.test(match[1]))) {
+      const auth = { scheme: 'api_key', in: inHeader.length ? 'header' : 'query', name };
+      if (match[1].trim()) auth.prefix = match[1].trim();
+      return { auth, skip: (where, key) => where === (inHeader.length ? 'header' : 'query') && key === name };
+    }
   }
-  const auth = { scheme: 'api_key', in: inHeader.length ? 'header' : 'query', name };
-  if (match[1].trim()) auth.prefix = match[1].trim();
-  if (match[1] && !/\s$/.test(match[1])) lost.add('prefix without a space');
-  return auth;
+  // The key in several places or inside a composed value: the manifest writes them from the secret.
+  return { auth: { scheme: 'api_key', apply: false }, skip: () => false };
 }
 
-function basicAuth(provider, lost) {
+function basicAuth(provider, state, lost) {
   const creds = provider.credentials ?? {};
-  const names = Object.keys(creds);
-  if (names.some((n) => !['username', 'password'].includes(n))) lost.add('several secrets');
-  if (creds.username?.hidden || creds.password?.hidden || creds.username?.default_value === '' || creds.password?.default_value === '') lost.add('empty secret (a Basic part left blank)');
-  if (Object.values(provider.proxy?.headers ?? {}).some((v) => hasCredentialRef(v))) lost.add('credential in a custom header');
-  return { scheme: 'basic' };
+  const empty = ['username', 'password'].filter((n) => creds[n]?.hidden || creds[n]?.default_value === '' || creds[n]?.optional);
+  for (const name of empty) state.emptySecrets.add(name);
+  const custom = Object.values(provider.proxy?.headers ?? {}).some((v) => readsCredential(v));
+  return { scheme: 'basic', ...(custom ? { apply: false } : {}) };
+}
+
+/** Nango's `assertion` / `token` block (a JWT signed before the login) as the login scheme's `assertion`. */
+function assertionOf(provider, state, lost) {
+  const block = provider.assertion ?? provider.token;
+  if (!block) return undefined;
+  const scope = scopeOf(state, { secrets: true });
+  const key = convertNangoTemplate(block.key ?? block.signing_key, scope, lost, 'assertion key');
+  const claims = {};
+  for (const [name, value] of Object.entries(block.payload ?? {})) {
+    if (name === 'jti' && String(value) === '${random}') continue; // a random jti is added anyway
+    const converted = convertNangoTemplate(value, scope, lost, `assertion claim ${name}`);
+    if (converted !== undefined) claims[name] = converted;
+  }
+  const assertion = { key, claims };
+  const header = { ...(block.header ?? {}) };
+  if (header.alg) assertion.alg = String(header.alg);
+  if (header.kid) assertion.kid = convertNangoTemplate(header.kid, scope, lost, 'assertion kid');
+  delete header.alg;
+  delete header.kid;
+  if (header.typ === 'JWT') delete header.typ;
+  if (Object.keys(header).length) assertion.header = header;
+  const lifetime = block.lifetimeInSeconds ?? (block.expires_in_ms ? Number(block.expires_in_ms) / 1000 : undefined);
+  if (lifetime) assertion.lifetime = Number(lifetime);
+  for (const k of Object.keys(block)) if (!['type', 'key', 'signing_key', 'payload', 'header', 'lifetimeInSeconds', 'expires_in_ms', 'singleUse'].includes(k)) lost.add(`assertion.${k}`);
+  if (block.type && block.type !== 'jwt') lost.add(`assertion type ${block.type}`);
+  return assertion;
+}
+
+/** The login's request body from Nango's params, in its body format. */
+function requestWith(request, format, params, lost) {
+  if (request.method === 'GET') {
+    if (Object.keys(params).length) request.query = params;
+  } else if (format === 'form') request.form = params;
+  else if (format === 'json') request.json = params;
+  else lost.add(`${format} login body`);
+  return request;
+}
+
+function loginAuth(provider, state, lost) {
+  const assertion = assertionOf(provider, state, lost);
+  const scope = scopeOf(state, { secrets: true, ...(assertion ? { assertion: 'session.assertion' } : {}) });
+  const request = { method: String(provider.token_request_method ?? 'POST').toUpperCase() };
+  if (typeof provider.token_url === 'string') request.url = convertNangoTemplate(provider.token_url, scope, lost, 'token_url');
+  const format = provider.body_format ?? 'json';
+  const headers = convertMap(Object.fromEntries(Object.entries(provider.token_headers ?? {}).filter(([name, value]) => {
+    // The body format sets the content type itself.
+    return !(name.toLowerCase() === 'content-type' && ((format === 'json' && /json/.test(String(value))) || (format === 'form' && /x-www-form-urlencoded/.test(String(value)))));
+  })), scope, lost, 'token header');
+  if (Object.keys(headers).length) request.headers = headers;
+  requestWith(request, format, convertMap(provider.token_params ?? {}, scope, lost, 'token param'), lost);
+  const tokenResponse = provider.token_response ?? {};
+  const response = { token: String(tokenResponse.token ?? 'access_token') };
+  if (tokenResponse.token_expiration) {
+    if (tokenResponse.token_expiration_strategy === 'expireAt') response.expires_at = String(tokenResponse.token_expiration);
+    else response.expires_in = String(tokenResponse.token_expiration);
+  }
+  if (tokenResponse.refresh_token) response.refresh_token = String(tokenResponse.refresh_token);
+  for (const key of Object.keys(tokenResponse)) if (!['token', 'token_expiration', 'token_expiration_strategy', 'refresh_token'].includes(key)) lost.add(`token_response.${key}`);
+  const auth = { scheme: 'login', request, response };
+  if (assertion) auth.assertion = assertion;
+  if (provider.token_expires_in_ms) auth.token_lifetime = Number(provider.token_expires_in_ms) / 1000;
+  if (Array.isArray(provider.token_response_metadata) && provider.token_response_metadata.length) {
+    response.values = Object.fromEntries(provider.token_response_metadata.map((path) => [String(path).replace(/[^A-Za-z0-9_]/g, '_'), String(path)]));
+    for (const name of Object.keys(response.values)) state.configAlias[name] = `auth.${name}`;
+  }
+  if (provider.refresh_url || provider.refresh_token_params) {
+    const refreshScope = scopeOf(state, { secrets: true, refreshToken: 'session.refresh_token' });
+    const refreshUrl = convertNangoTemplate(provider.refresh_url ?? provider.token_url, refreshScope, lost, 'refresh_url');
+    const refreshRequest = { method: 'POST', url: refreshUrl };
+    if (request.headers) refreshRequest.headers = request.headers;
+    auth.refresh = { request: requestWith(refreshRequest, format, convertMap(provider.refresh_token_params ?? {}, refreshScope, lost, 'refresh param'), lost) };
+  }
+  // `signature: {protocol}` names how `token` is signed; `assertion_option` declares the key secret.
+  for (const key of ['additional_steps', 'refresh_token_headers', 'token_response_headers']) {
+    if (provider[key] !== undefined) lost.add(`two-step ${key}`);
+  }
+  // Requests carry the token as the provider's proxy headers say; Nango's default is a Bearer header.
+  const tokenScope = scopeOf(state, { secrets: true, accessToken: 'session.token' });
+  const apply = proxyParts(provider, state, lost, tokenScope, (where, name, value) => !/\$\{accessToken\}/.test(String(value)));
+  const applies = Object.keys(apply.headers).length + Object.keys(apply.query).length > 0;
+  if (applies) {
+    auth.apply = {};
+    if (Object.keys(apply.headers).length) auth.apply.headers = apply.headers;
+    if (Object.keys(apply.query).length) auth.apply.query = apply.query;
+  }
+  return { auth, skip: (where, name, value) => /\$\{accessToken\}/.test(String(value)) };
 }
 
 /**
@@ -128,34 +244,71 @@ function basicAuth(provider, lost) {
  */
 export function translateProvider(name, provider) {
   const lost = new Set();
+  const state = { secretNames: new Set(), configNames: new Set(), emptySecrets: new Set(), configAlias: {} };
+  // Nango fills connectionConfig from the token response metadata: here those are session values.
+  for (const path of provider.token_response_metadata ?? []) state.configAlias[String(path).replace(/[^A-Za-z0-9_]/g, '_')] = `auth.${String(path).replace(/[^A-Za-z0-9_]/g, '_')}`;
   let auth;
+  /** @type {(where: string, name: string, value: unknown) => boolean} */
+  let skip = () => false;
+  /** What `${accessToken}` / `${apiKey}` become in proxy headers. */
+  let tokenScope = scopeOf(state, { secrets: true });
   switch (provider.auth_mode) {
-    case 'OAUTH2': auth = oauth2Auth(provider, lost, false); break;
-    case 'OAUTH2_CC': auth = oauth2Auth(provider, lost, true); break;
-    case 'API_KEY': auth = apiKeyAuth(provider, lost); break;
-    case 'BASIC': auth = basicAuth(provider, lost); break;
-    case 'TWO_STEP': lost.add('two-step login (a token from a custom request)'); auth = { scheme: 'none' }; break;
-    default: lost.add(`auth mode ${provider.auth_mode}`); auth = { scheme: 'none' };
+    case 'OAUTH2':
+    case 'OAUTH2_CC': {
+      auth = oauth2Auth(provider, state, lost, provider.auth_mode === 'OAUTH2_CC');
+      tokenScope = scopeOf(state, { secrets: true, accessToken: 'secrets.oauth_access_token' });
+      const custom = Object.entries(provider.proxy?.headers ?? {}).filter(([, v]) => readsCredential(v));
+      const standard = custom.length === 1 && /^authorization$/i.test(custom[0][0]) && /^Bearer \$\{accessToken\}$/.test(String(custom[0][1]));
+      if (standard) skip = (where, key) => where === 'header' && /^authorization$/i.test(key);
+      else if (custom.length || Object.values(provider.proxy?.query ?? {}).some((v) => readsCredential(v))) auth.apply = false;
+      break;
+    }
+    case 'API_KEY': {
+      const built = apiKeyAuth(provider, state, lost);
+      auth = built.auth;
+      skip = built.skip;
+      tokenScope = scopeOf(state, { secrets: true, apiKey: 'secrets.api_key' });
+      break;
+    }
+    case 'BASIC':
+      auth = basicAuth(provider, state, lost);
+      tokenScope = scopeOf(state, { secrets: true, apiKey: 'secrets.password' });
+      break;
+    case 'TWO_STEP': {
+      const built = loginAuth(provider, state, lost);
+      auth = built.auth;
+      skip = built.skip;
+      break;
+    }
+    default:
+      lost.add(`auth mode ${provider.auth_mode}`);
+      auth = { scheme: 'none' };
   }
+  if (provider.token_expiration_buffer) auth.refresh_before = Number(provider.token_expiration_buffer);
   for (const key of Object.keys(provider)) {
     if (DESCRIPTIVE.has(key) || key === 'proxy' || key === 'connection_config' || key === 'credentials') continue;
     if (!KNOWN_AUTH_KEYS.has(key)) lost.add(`unknown field ${key}`);
   }
-  for (const key of Object.keys(provider.proxy ?? {})) if (!PROXY_DESCRIPTIVE.has(key)) lost.add(`proxy.${key}`);
-  const plainQuery = Object.entries(provider.proxy?.query ?? {}).filter(([, v]) => !hasCredentialRef(v));
-  if (plainQuery.length) lost.add('query parameters on every request');
+  for (const key of Object.keys(provider.proxy ?? {})) if (!PROXY_HANDLED.has(key)) lost.add(`proxy.${key}`);
+  const { headers, query } = proxyParts(provider, state, lost, tokenScope, skip);
+
   const manifest = { apiVersion: 'connectors/v1', name: name.toLowerCase().replace(/[^a-z0-9_-]/g, '-').replace(/^[^a-z]+/, 'p-') };
-  const config = configOf(provider);
-  if (config) manifest.config = config;
-  manifest.auth = auth;
   const baseUrl = provider.proxy?.base_url;
-  manifest.base_url = typeof baseUrl === 'string' ? templateOf(baseUrl, lost, 'base_url') : 'https://example.invalid';
+  const base = typeof baseUrl === 'string' ? convertNangoTemplate(baseUrl, scopeOf(state), lost, 'base_url') : undefined;
   if (typeof baseUrl !== 'string') lost.add('no base_url');
-  const headers = plainHeaders(provider, lost);
+  const config = configOf(provider, state.configNames);
+  if (config) manifest.config = config;
+  // Basic and api_key read their own secrets; other credentials are declared.
+  const own = provider.auth_mode === 'BASIC' ? ['username', 'password'] : provider.auth_mode === 'API_KEY' ? ['api_key'] : [];
+  const declared = secretsOf(provider, [...state.secretNames].filter((n) => !own.includes(n)));
+  for (const secret of state.emptySecrets) declared.push({ name: secret, allow_empty: true });
+  if (declared.length) manifest.secrets = declared;
+  manifest.auth = auth;
+  manifest.base_url = base ?? 'https://example.invalid';
   if (Object.keys(headers).length) manifest.headers = headers;
+  if (Object.keys(query).length) manifest.query = query;
   manifest.streams = [{ name: 'probe', path: '/' }];
-  const text = JSON.stringify(manifest);
-  if (/\$\{/.test(text)) lost.add('template of another value (credentials, metadata)');
+  if (/\$\{/.test(JSON.stringify(manifest))) lost.add('template of another value (credentials, metadata)');
   return { manifest, lost: [...lost] };
 }
 

@@ -1,4 +1,5 @@
 /** The login scheme's options (schemas/auth/login.json), as the scheme reads them. */
+import type { LoginAssertion } from './sign-login-assertion.js';
 
 /** One login or refresh request, as written: its strings are templates. */
 export interface LoginRequestTemplate {
@@ -28,6 +29,8 @@ export interface LoginApplyTemplate {
 
 export interface LoginOptions {
   request: LoginRequestTemplate;
+  /** A JWT signed before each login (`{{ session.assertion }}`), as written. */
+  assertion?: LoginAssertion;
   response: LoginResponsePaths;
   refresh?: { request: LoginRequestTemplate; response?: LoginResponsePaths };
   apply: LoginApplyTemplate;

@@ -50,9 +50,12 @@ describe('login manifests', () => {
     ]);
   });
 
-  it('keeps session out of the login request and state out of apply', () => {
-    expect(problems(['request: {url: "https://x.test/login", json: {p: "{{ session.token }}"}}']).join('\n')).toMatch(
-      /acme\.yaml:9:\d+: auth\.request\.json\.p: `session\.token`: only `config`, `secrets` may be used here/,
+  it('keeps state out of the login request and of apply, and auth out of the assertion', () => {
+    expect(problems(['request: {url: "https://x.test/login", json: {p: "{{ state.cursor }}"}}']).join('\n')).toMatch(
+      /acme\.yaml:9:\d+: auth\.request\.json\.p: `state\.cursor`: only `config`, `secrets`, `session` may be used here/,
+    );
+    expect(problems([...REQUEST, 'assertion: {key: "{{ secrets.password }}", claims: {iss: "{{ auth.x }}"}}']).join('\n')).toMatch(
+      /auth\.assertion\.claims\.iss: `auth\.x`: only `config`, `secrets` may be used here/,
     );
     expect(problems([...REQUEST, 'apply: {headers: {x: "{{ state.cursor }}"}}']).join('\n')).toMatch(/auth\.apply\.headers\.x: `state\.cursor`: only `config`, `secrets`, `session`, `auth` may be used here/);
   });

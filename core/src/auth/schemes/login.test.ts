@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { jwtVerify } from 'jose';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
@@ -178,5 +180,41 @@ describe('login scheme: apply', () => {
     expect(request.url.searchParams.get('token')).toBe('tok-9');
     expect(request.url.searchParams.get('client')).toBe('cid-4410');
     expect(request.url.searchParams.get('region')).toBe('eu.example.test');
+  });
+});
+
+describe('login scheme: a self-signed assertion', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+  it('signs the claims with the secret key before each login and sends it as session.assertion', async () => {
+    let sent = '';
+    nock('https://account.example.test')
+      .post('/auth/oauth2/v2/token', (body: Record<string, string>) => {
+        sent = body.client_assertion ?? '';
+        return body.client_id === 'cid-4410' && body.grant_type === 'client_credentials';
+      })
+      .reply(200, { access_token: 'tok-a', expires_in: 3600 });
+    const ctx = makeContext({
+      request: {
+        url: 'https://account.example.test/auth/oauth2/v2/token',
+        form: { grant_type: 'client_credentials', client_id: '{{ secrets.client_id }}', client_assertion: '{{ session.assertion }}' },
+      },
+      assertion: { key: '{{ secrets.private_key }}', alg: 'ES256', kid: 'key-1', claims: { iss: '{{ secrets.client_id }}', sub: '{{ secrets.client_id }}', aud: 'https://account.example.test/auth/oauth2/v2/token' }, lifetime: 600 },
+    });
+    ctx.secrets.private_key = pem.replace(/\n/g, '\\n'); // stored on one line with \n escapes
+    const session = await loginScheme.authenticate(ctx);
+    expect(session.secrets.login_token).toBe('tok-a');
+    const { payload, protectedHeader } = await jwtVerify(sent, publicKey, { currentDate: NOW });
+    expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: 'key-1', typ: 'JWT' });
+    expect(payload).toMatchObject({ iss: 'cid-4410', sub: 'cid-4410', aud: 'https://account.example.test/auth/oauth2/v2/token', iat: NOW.getTime() / 1000, exp: NOW.getTime() / 1000 + 600 });
+    expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('says so when the key is not a PEM private key, without printing it', async () => {
+    const ctx = makeContext({ request: { url: `${API}/login` }, assertion: { key: '{{ secrets.password }}', claims: { iss: 'x' } } });
+    const error = (await loginScheme.authenticate(ctx).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe('The login assertion key of acme is not a PEM private key; check the secret auth.assertion.key reads.');
+    expect(error.message).not.toContain(SECRETS.password);
   });
 });

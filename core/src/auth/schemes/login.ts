@@ -3,6 +3,7 @@
  * with the connection's secrets and config, answers with a token; requests then carry it as
  * `apply` says (default `Authorization: Bearer {{ session.token }}`). With `refresh` and a refresh
  * token in the answer, renewal refreshes first and logs in again when the refresh is refused.
+ * With `assertion`, a JWT is signed before each login and read as `{{ session.assertion }}`.
  */
 import { AuthError } from '../../errors.js';
 import { loadSchema } from '../../schema/load-schema.js';
@@ -10,6 +11,7 @@ import { defineAuthScheme, type AuthContext, type OutgoingRequest, type Session 
 import { readLoginOptions, type LoginOptions, type LoginRequestTemplate, type LoginResponsePaths } from '../login/login-options.js';
 import { readLoginResponse, type LoginTokens } from '../login/read-login-response.js';
 import { buildLoginRequest, sendLoginRequest, type LoginStep } from '../login/send-login-request.js';
+import { signLoginAssertion } from '../login/sign-login-assertion.js';
 import { toText } from '../../templates/filters.js';
 import { renderSchemeTemplates, type SchemeTemplateValues } from '../render-scheme-templates.js';
 
@@ -38,7 +40,12 @@ async function exchange(
   paths: LoginResponsePaths,
   previous?: Session,
 ): Promise<Session> {
-  const values: SchemeTemplateValues = { config: ctx.config, secrets: ctx.secrets, session: sessionValues(previous) };
+  const session: Record<string, string> = sessionValues(previous);
+  if (options.assertion) {
+    const assertion = renderSchemeTemplates(options.assertion, { config: ctx.config, secrets: ctx.secrets }, `${ctx.connector} auth.assertion`);
+    session.assertion = await signLoginAssertion(assertion, ctx.now(), ctx.connector);
+  }
+  const values: SchemeTemplateValues = { config: ctx.config, secrets: ctx.secrets, session };
   const origin = `${ctx.connector} auth.${step === 'login' ? 'request' : 'refresh.request'}`;
   const request = buildLoginRequest(template, values, origin);
   const response = await sendLoginRequest(ctx, request, step);
@@ -89,7 +96,8 @@ export const loginScheme = defineAuthScheme({
   requiredSecrets: [],
   injectedSecrets: [{ name: 'login_token' }, { name: 'login_refresh_token' }],
   templatedOptions: {
-    request: ['config', 'secrets'],
+    request: ['config', 'secrets', 'session'],
+    assertion: ['config', 'secrets'],
     refresh: ['config', 'secrets', 'session'],
     apply: ['config', 'secrets', 'session', 'auth'],
   },
