@@ -16,6 +16,7 @@
  * @property {Record<string, string>} [configAlias] config names Nango fills from elsewhere (token response metadata) -> expression
  * @property {string} [assertion] what `${credentials.assertion}` / `${token}` (a signed JWT) become
  * @property {string} [refreshToken] what `${refresh_token}` becomes
+ * @property {{ clientId: string, clientSecret: string }} [client] what `${clientId}` / `${clientSecret}` become
  */
 
 /** Splits `text` into literal text and `${...}` bodies, honouring nesting. */
@@ -59,6 +60,10 @@ function convertExpression(body, scope, lost, where) {
     return `config.${match[1]}`;
   }
   if (scope.assertion && (trimmed === 'credentials.assertion' || trimmed === 'token')) return scope.assertion;
+  if (trimmed === 'clientId' || trimmed === 'clientSecret') {
+    if (!scope.client) { lost.add(`OAuth client in ${where}`); return undefined; }
+    return scope.client[trimmed];
+  }
   if (trimmed === 'refresh_token') {
     if (!scope.refreshToken) { lost.add(`refresh token in ${where}`); return undefined; }
     return scope.refreshToken;

@@ -99,7 +99,16 @@ function oauth2Auth(provider, state, lost, clientCredentials) {
   if (provider.require_client_certificate) auth.tls_client_certificate = true;
   if (provider.expires_in_unit) auth.token_response = { ...(auth.token_response ?? {}), }, auth.expires_in_unit = provider.expires_in_unit === 'milliseconds' || provider.expires_in_unit === 'ms' ? 'ms' : 's';
   if (provider.token_expires_in_ms) auth.token_lifetime = Number(provider.token_expires_in_ms) / 1000;
-  if (provider.refresh_token_params || provider.refresh_token_response_metadata || provider.decode_url || provider.integration_config || provider.authorization_code_param_in_callback) lost.add('other oauth2 options');
+  // A refresh that sends only grant_type=refresh_token is what every refresh sends.
+  const refreshTokenParams = Object.entries(provider.refresh_token_params ?? {}).filter(([k, v]) => !(k === 'grant_type' && v === 'refresh_token'));
+  if (refreshTokenParams.length) lost.add('extra refresh parameters');
+  // token_values are read from every token answer, refreshes included.
+  for (const path of provider.refresh_token_response_metadata ?? []) {
+    auth.token_values = { ...(auth.token_values ?? {}), [String(path).replace(/[^A-Za-z0-9_]/g, '_')]: String(path) };
+  }
+  if (provider.decode_url || provider.authorization_code_param_in_callback) lost.add('other oauth2 options');
+  // integration_config: values of the app registration, a connection's config here.
+  for (const name of Object.keys(provider.integration_config ?? {})) state.configNames.add(name);
   if (clientCredentials && provider.credentials && Object.keys(provider.credentials).some((k) => !['client_id', 'client_secret'].includes(k))) lost.add('several secrets');
   if (auth.token_response && Object.keys(auth.token_response).length === 0) delete auth.token_response;
   return auth;
@@ -256,7 +265,7 @@ export function translateProvider(name, provider) {
     case 'OAUTH2':
     case 'OAUTH2_CC': {
       auth = oauth2Auth(provider, state, lost, provider.auth_mode === 'OAUTH2_CC');
-      tokenScope = scopeOf(state, { secrets: true, accessToken: 'secrets.oauth_access_token' });
+      tokenScope = scopeOf(state, { secrets: true, accessToken: 'secrets.oauth_access_token', client: { clientId: 'secrets.oauth_client_id', clientSecret: 'secrets.oauth_client_secret' } });
       const custom = Object.entries(provider.proxy?.headers ?? {}).filter(([, v]) => readsCredential(v));
       const standard = custom.length === 1 && /^authorization$/i.test(custom[0][0]) && /^Bearer \$\{accessToken\}$/.test(String(custom[0][1]));
       if (standard) skip = (where, key) => where === 'header' && /^authorization$/i.test(key);
