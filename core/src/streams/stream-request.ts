@@ -94,12 +94,14 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
   const [plainParams, sessionParamValues] = splitBySession(stream.params);
   const [plainManifestHeaders, sessionManifestHeaderValues] = splitBySession(manifest.headers);
   const [plainStreamHeaders, sessionStreamHeaderValues] = splitBySession(stream.headers);
-  const params = compileTemplateTree(plainParams, at('params'));
-  const sessionParams = compileTemplateTree(sessionParamValues, at('params'));
-  const manifestHeaders = compileTemplateTree(plainManifestHeaders, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'));
-  const sessionManifestHeaders = compileTemplateTree(sessionManifestHeaderValues, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'));
-  const streamHeaders = compileTemplateTree(plainStreamHeaders, at('headers'));
-  const sessionStreamHeaders = compileTemplateTree(sessionStreamHeaderValues, at('headers'));
+  // Headers and query parameters drop out when an optional value they read is unset.
+  const drop = { dropEmpty: true };
+  const params = compileTemplateTree(plainParams, at('params'), drop);
+  const sessionParams = compileTemplateTree(sessionParamValues, at('params'), drop);
+  const manifestHeaders = compileTemplateTree(plainManifestHeaders, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'), drop);
+  const sessionManifestHeaders = compileTemplateTree(sessionManifestHeaderValues, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'), drop);
+  const streamHeaders = compileTemplateTree(plainStreamHeaders, at('headers'), drop);
+  const sessionStreamHeaders = compileTemplateTree(sessionStreamHeaderValues, at('headers'), drop);
   const hasSessionTemplates =
     Object.keys(sessionParamValues).length + Object.keys(sessionManifestHeaderValues).length + Object.keys(sessionStreamHeaderValues).length > 0;
   const body = method === 'POST' && stream.body !== undefined ? compileTemplateTree(stream.body, at('body')) : undefined;
