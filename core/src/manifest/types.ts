@@ -91,6 +91,10 @@ export interface SecretDeclaration {
   name: string;
   description?: string;
   optional?: boolean;
+  /** The value when the secret is set nowhere. */
+  default?: string;
+  /** The empty string is a value (Basic with an empty password). */
+  allow_empty?: boolean;
 }
 
 export interface AuthBlock {

@@ -54,8 +54,11 @@ export interface OpenConnection extends ConnectorTarget {
   cookieJar: CookieJar;
   /** Keeps the cookie jar with the session for the next process. */
   saveCookies(): Promise<void>;
-  /** The `secrets` (the connection's, then the session's) and `auth` templates read with a session. */
-  forSession(session: Session): { secrets: Record<string, string>; auth: Record<string, unknown> };
+  /**
+   * The `secrets` (the connection's, then the session's) and `auth` templates read with a session.
+   * An optional secret set nowhere holds `null`: a header or query parameter reading it is left out.
+   */
+  forSession(session: Session): { secrets: Record<string, string | null>; auth: Record<string, unknown> };
 }
 
 /**
@@ -173,7 +176,8 @@ export async function openConnection(
       apply: manifest.auth.apply === false ? () => undefined : (request, session) => registered.scheme.apply(request, session, ctx),
     },
   });
-  const forSession = (session: Session) => ({ secrets: { ...secrets.secrets, ...session.secrets }, auth: session.values ?? {} });
+  const unset = Object.fromEntries(secrets.unset.map((name) => [name, null]));
+  const forSession = (session: Session) => ({ secrets: { ...unset, ...secrets.secrets, ...session.secrets }, auth: session.values ?? {} });
   const saveCookies = async () => {
     const serialized = JSON.parse(await serializeCookieJar(cookieJar)) as { cookies?: unknown[] };
     if (serialized.cookies?.length) await sessions.saveCookies(ref, serialized);
