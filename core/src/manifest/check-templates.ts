@@ -51,6 +51,7 @@ export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefin
 
   visit(manifest.base_url, ['base_url'], all);
   visit(manifest.headers, ['headers'], all);
+  visit(manifest.query, ['query'], all);
   if (isObject(manifest.check)) {
     for (const key of ['path', 'url', 'params', 'headers', 'body']) visit(manifest.check[key], ['check', key], all);
   }

@@ -124,6 +124,8 @@ export interface Manifest {
   auth: AuthBlock;
   base_url?: string;
   headers?: Record<string, string>;
+  /** Query parameters sent on every request (streams and `check`), templated; a stream's `params` win on a clash. */
+  query?: Record<string, string | number | boolean>;
   /** What callers of `connectors serve` may reach through its proxy (DESIGN.md section 9). */
   proxy?: { allow?: ProxyRule[] };
   check?: CheckRequest;
