@@ -1,3 +1,4 @@
+import { isConnectionConfigEntry } from '../config/connection-config.js';
 import { UsageError, ConnectorsError } from '../errors.js';
 import { collectRequiredSecrets, describeSecrets, type SecretDescription } from '../secrets/resolve.js';
 import { setSecretAndDiscardSession } from '../secrets/store.js';
@@ -26,6 +27,9 @@ export async function setConnectionSecret(
 ): Promise<{ name: string; sessionDiscarded: boolean }> {
   if (!SECRET_NAME.test(options.secret)) {
     throw new UsageError(`"${options.secret}" is not a valid secret name (letters, digits, "_", "-" and "." only).`);
+  }
+  if (isConnectionConfigEntry(options.secret)) {
+    throw new UsageError(`"${options.secret}" is reserved for the connection's config; use \`connectors config set\`.`);
   }
   const target = await openConnectorTarget(project, options);
   const scheme = target.registered.scheme;

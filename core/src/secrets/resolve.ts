@@ -8,6 +8,7 @@
  * A declared secret may be `optional`, may have a `default` (used when it is set nowhere), and
  * with `allow_empty` the empty string is a value; without it an empty value counts as unset.
  */
+import { isConnectionConfigEntry } from '../config/connection-config.js';
 import type { SecretDeclaration } from '../manifest/types.js';
 import type { AuthScheme, SecretSpec } from '../plugin-api.js';
 import { secretEnvName } from './env-name.js';
@@ -70,7 +71,7 @@ export async function resolveSecrets(options: ResolveSecretsOptions): Promise<Re
     }
   }
   for (const [name, value] of Object.entries(stored)) {
-    if (claimed.has(name) || Object.hasOwn(result.secrets, name)) continue;
+    if (claimed.has(name) || Object.hasOwn(result.secrets, name) || isConnectionConfigEntry(name)) continue;
     result.secrets[name] = value;
     result.sources[name] = 'store';
   }
@@ -117,7 +118,7 @@ export async function describeSecrets(options: ResolveSecretsOptions): Promise<S
     add({ name, source: 'session', ...(session?.expiresAt ? { expiresAt: session.expiresAt } : {}) });
   }
   for (const name of Object.keys(stored)) {
-    if (listed.has(name)) continue;
+    if (listed.has(name) || isConnectionConfigEntry(name)) continue;
     add({ name, source: readEnv(env, secretEnvName(connector, name)) === undefined ? 'store' : 'env' });
   }
   for (const spec of scheme.injectedSecrets) {
