@@ -45,6 +45,17 @@ export {
 export { runConnector, type RunConnectorOptions } from './runtime/run-connector.js';
 export { checkConnector, type CheckResult } from './runtime/check-connector.js';
 export { setConnectionSecret, listConnectionSecrets, deleteConnectionSecret } from './runtime/connection-secrets.js';
+/** `connectors config set/list/unset`: non-secret values stored with a connection (DESIGN.md section 12). */
+export {
+  setConnectionConfig,
+  listConnectionConfig,
+  unsetConnectionConfig,
+  type ConfigValueDescription,
+  type ConfigValueSource,
+  type SetConfigResult,
+} from './runtime/connection-config.js';
+/** Where per-connection config is stored: one reserved entry of the connection's secret-store record. */
+export { CONNECTION_CONFIG_ENTRY, readConnectionConfig, writeConnectionConfig } from './config/connection-config.js';
 export { loginConnection, logoutConnection, describeAuthStatus, type LoginOptions, type AuthStatus } from './runtime/auth-commands.js';
 export { describeSchemes, type SchemeDescription } from './runtime/describe-schemes.js';
 export { processRedactor, redactText, shortenRedactedText } from './runtime/process-redactor.js';

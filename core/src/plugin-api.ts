@@ -13,6 +13,13 @@ export interface SecretSpec {
   description?: string;
   /** When true the secret may be missing. */
   optional?: boolean;
+  /** The value used when the secret is set nowhere (it is then not missing). */
+  default?: string;
+  /**
+   * When true the empty string is a value (`secrets set NAME SECRET --value ""`, or an environment
+   * variable set to `""`); otherwise an empty value counts as unset.
+   */
+  allowEmpty?: boolean;
   /** Other names the user may store it under, e.g. `consumer_token` for `consumer_key`. */
   aliases?: string[];
 }

@@ -13,6 +13,13 @@ export interface ResolveConnectorConfigOptions {
   overrides?: Record<string, string>;
   /** The project config's `config.<connector>` values. */
   projectValues?: Record<string, unknown>;
+  /** The connection's stored config (`connectors config set`): beats the project's, loses to `--config`. */
+  connectionValues?: Record<string, unknown>;
+  /**
+   * For `connectors config` itself: defaults are applied but the result is not checked, and stored
+   * keys the schema no longer declares are kept, so a required value can be set and a stale one unset.
+   */
+  lenient?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -33,10 +40,15 @@ export function parseConfigFlags(flags: readonly string[]): Record<string, strin
   return out;
 }
 
-function coerce(key: string, raw: string, schema: Obj | undefined, connector: string): unknown {
+/**
+ * A typed value from its text: number, integer and boolean properties are parsed, arrays and
+ * objects read as JSON, anything else stays text. A bad value is a `UsageError` that starts with
+ * `label` (default `--config KEY=VALUE`).
+ */
+export function coerceConfigValue(key: string, raw: string, schema: Obj | undefined, connector: string, label = `--config ${key}=${raw}`): unknown {
   const type = schema?.type;
   const bad = (what: string): never => {
-    throw new UsageError(`--config ${key}=${raw} for ${connector}: ${what}.`);
+    throw new UsageError(`${label} for ${connector}: ${what}.`);
   };
   switch (type) {
     case 'number':
@@ -66,33 +78,44 @@ function coerce(key: string, raw: string, schema: Obj | undefined, connector: st
 }
 
 /**
- * Merges `--config` (coerced to each property's type), then the project config's values, then
- * the schema's defaults; validates the result against the manifest's config schema. An unknown
+ * A key the manifest's config schema declares (or any key, when it allows others); else a
+ * `UsageError` with a did-you-mean. `source` says where the key was written.
+ */
+export function checkConfigKey(manifest: Manifest, key: string, source: string): void {
+  const schema: JSONSchema = manifest.config ?? NO_CONFIG;
+  const properties = (schema.properties ?? {}) as Record<string, Obj>;
+  if (schema.additionalProperties === true || Object.prototype.hasOwnProperty.call(properties, key)) return;
+  const known = Object.keys(properties);
+  const close = suggest(key, known);
+  throw new UsageError(
+    `Unknown config key \`${key}\` (${source}) for ${manifest.name}; ${close ? `did you mean \`${close}\`?` : known.length ? `known: ${known.join(', ')}` : 'the connector has no config'}.`,
+  );
+}
+
+/**
+ * Merges `--config` (coerced to each property's type), then the connection's stored config, then
+ * the project config's values, then the schema's defaults; validates the result against the manifest's config schema. An unknown
  * key or a bad value is a `UsageError` naming the key.
  */
 export function resolveConnectorConfig(manifest: Manifest, options: ResolveConnectorConfigOptions = {}): Record<string, unknown> {
   const schema: JSONSchema = manifest.config ?? NO_CONFIG;
   const properties = (schema.properties ?? {}) as Record<string, Obj>;
-  const known = Object.keys(properties);
-  const open = schema.additionalProperties === true;
-  const checkKey = (key: string, source: string): void => {
-    if (open || Object.prototype.hasOwnProperty.call(properties, key)) return;
-    const close = suggest(key, known);
-    throw new UsageError(
-      `Unknown config key \`${key}\` (${source}) for ${manifest.name}; ${close ? `did you mean \`${close}\`?` : known.length ? `known: ${known.join(', ')}` : 'the connector has no config'}.`,
-    );
-  };
+  const checkKey = (key: string, source: string): void => checkConfigKey(manifest, key, source);
   const values: Obj = {};
   for (const [key, value] of Object.entries(options.projectValues ?? {})) {
     checkKey(key, `connectors.config.yaml config.${manifest.name}`);
     values[key] = value;
   }
+  for (const [key, value] of Object.entries(options.connectionValues ?? {})) {
+    if (!options.lenient) checkKey(key, `the connection's config; remove it with \`connectors config unset ${manifest.name} ${key}\``);
+    values[key] = value;
+  }
   for (const [key, raw] of Object.entries(options.overrides ?? {})) {
     checkKey(key, '--config');
-    values[key] = coerce(key, raw, properties[key], manifest.name);
+    values[key] = coerceConfigValue(key, raw, properties[key], manifest.name);
   }
   const validate = compileForeignSchema(schema);
-  if (!validate(values)) {
+  if (!validate(values) && !options.lenient) {
     const issue = describeErrors(validate.errors, values)[0];
     const where = issue ? formatPath(issue.segments) : '';
     const from = where && options.overrides && where in options.overrides ? '--config' : 'config';

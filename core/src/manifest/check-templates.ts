@@ -19,6 +19,8 @@ export const STATE_KEYS: readonly string[] = ['cursor'];
 
 interface Scope {
   config: string[];
+  /** The config schema's `properties`, for nested paths (`config.account.id`). */
+  configProperties?: Obj;
   secrets: string[];
   /** Namespaces allowed at this field. */
   namespaces: readonly string[];
@@ -36,7 +38,8 @@ export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefin
     ? scheme.scheme.injectedSecrets.flatMap((s) => [s.name, ...(s.aliases ?? [])])
     : undefined;
   const secrets = [...new Set([...(injected ?? []), ...declared])];
-  const all: Scope = { config, secrets, namespaces: templateNamespaces };
+  const configProperties = isObject(configSchema) && isObject(configSchema.properties) ? configSchema.properties : undefined;
+  const all: Scope = { config, configProperties, secrets, namespaces: templateNamespaces };
   // Without a known scheme, secret references cannot be judged: the scheme problem is reported already.
   const checkSecrets = injected !== undefined;
 
@@ -48,15 +51,16 @@ export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefin
 
   visit(manifest.base_url, ['base_url'], all);
   visit(manifest.headers, ['headers'], all);
+  visit(manifest.query, ['query'], all);
   if (isObject(manifest.check)) {
     for (const key of ['path', 'url', 'params', 'headers', 'body']) visit(manifest.check[key], ['check', key], all);
   }
   if (isObject(manifest.auth)) {
-    const authScope: Scope = { config, secrets, namespaces: ['config'] };
+    const authScope: Scope = { config, configProperties, secrets, namespaces: ['config'] };
     // A scheme's own templates also read the secrets the user supplies to it.
     const late = scheme?.scheme.templatedOptions ?? {};
     const supplied = (scheme?.scheme.requiredSecrets ?? []).flatMap((s) => [s.name, ...(s.aliases ?? [])]);
-    const schemeScope = (key: string): Scope => ({ config, secrets: [...new Set([...supplied, ...secrets])], namespaces: late[key] ?? [] });
+    const schemeScope = (key: string): Scope => ({ config, configProperties, secrets: [...new Set([...supplied, ...secrets])], namespaces: late[key] ?? [] });
     for (const [key, item] of Object.entries(manifest.auth)) {
       if (isHostAuthKey(key, item)) continue;
       visit(item, ['auth', key], Object.hasOwn(late, key) ? schemeScope(key) : authScope);
@@ -107,7 +111,7 @@ function judgeReference(reference: TemplateReference, scope: Scope, checkSecrets
   switch (namespace) {
     case 'config':
       return scope.config.includes(first)
-        ? undefined
+        ? judgeNestedConfig(path, written, scope.configProperties)
         : unknown('undeclared config property', scope.config, scope.config.length ? `declared: ${scope.config.join(', ')}` : 'declare it under `config.properties`');
     case 'secrets':
       if (!checkSecrets || scope.secrets.includes(first)) return undefined;
@@ -123,4 +127,37 @@ function judgeReference(reference: TemplateReference, scope: Scope, checkSecrets
     default:
       return undefined;
   }
+}
+
+const SCALAR_TYPES = ['string', 'number', 'integer', 'boolean', 'null'];
+
+/**
+ * `config.account.id`: each segment after the first against the nested schema's `properties`,
+ * where it declares them; a segment below a scalar property is an error. Schemas that declare no
+ * `properties` (or allow others) accept any key below them.
+ */
+function judgeNestedConfig(path: readonly string[], written: string, properties: Obj | undefined): string | undefined {
+  let schema: unknown = properties?.[path[0]!];
+  for (let i = 1; i < path.length; i++) {
+    if (!isObject(schema)) return undefined;
+    const key = path[i]!;
+    const at = formatReference('config', path.slice(0, i));
+    if (typeof schema.type === 'string' && SCALAR_TYPES.includes(schema.type)) {
+      return `\`${at}\` is a ${schema.type}, so \`${written}\` reads nothing`;
+    }
+    if (schema.type === 'array' || /^\d+$/.test(key)) {
+      schema = schema.items;
+      continue;
+    }
+    const nested = schema.properties;
+    if (!isObject(nested)) return undefined;
+    if (!Object.hasOwn(nested, key)) {
+      if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) return undefined;
+      const known = Object.keys(nested);
+      const close = suggest(key, known);
+      return `undeclared config property \`${key}\` of \`${at}\` in \`${written}\`${close ? `; did you mean \`${close}\`?` : `; declared: ${known.join(', ') || 'none'}`}`;
+    }
+    schema = nested[key];
+  }
+  return undefined;
 }

@@ -91,6 +91,10 @@ export interface SecretDeclaration {
   name: string;
   description?: string;
   optional?: boolean;
+  /** The value when the secret is set nowhere. */
+  default?: string;
+  /** The empty string is a value (Basic with an empty password). */
+  allow_empty?: boolean;
 }
 
 export interface AuthBlock {
@@ -120,6 +124,8 @@ export interface Manifest {
   auth: AuthBlock;
   base_url?: string;
   headers?: Record<string, string>;
+  /** Query parameters sent on every request (streams and `check`), templated; a stream's `params` win on a clash. */
+  query?: Record<string, string | number | boolean>;
   /** What callers of `connectors serve` may reach through its proxy (DESIGN.md section 9). */
   proxy?: { allow?: ProxyRule[] };
   check?: CheckRequest;

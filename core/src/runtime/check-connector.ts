@@ -2,6 +2,7 @@ import { HttpError } from '../errors.js';
 import type { StreamDefinition } from '../manifest/types.js';
 import { compileStreamRequest } from '../streams/stream-request.js';
 import { openConnection, type ConnectionOptions } from './open-connection.js';
+import { templateConfig } from './template-values.js';
 import type { Project } from './open-project.js';
 
 /** What `connectors check` found. */
@@ -43,7 +44,7 @@ export async function checkConnector(project: Project, options: ConnectionOption
   }
   const definition: StreamDefinition = { name: 'check', ...manifest.check };
   const request = compileStreamRequest(manifest, definition, connection.manifestFile).build(
-    { config: connection.config, ...connection.forSession(session), page: {} },
+    { config: templateConfig(manifest, connection.config), ...connection.forSession(session), page: {} },
     { params: {}, page: {} },
     undefined,
     connection.forSession,

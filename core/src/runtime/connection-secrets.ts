@@ -1,5 +1,6 @@
+import { isConnectionConfigEntry } from '../config/connection-config.js';
 import { UsageError, ConnectorsError } from '../errors.js';
-import { describeSecrets, type SecretDescription } from '../secrets/resolve.js';
+import { collectRequiredSecrets, describeSecrets, type SecretDescription } from '../secrets/resolve.js';
 import { setSecretAndDiscardSession } from '../secrets/store.js';
 import { warnIfStoredSecretTooShort } from '../secrets/short-secret-warning.js';
 import { openConnectorTarget, type ConnectionOptions } from './open-connection.js';
@@ -16,7 +17,8 @@ function canonicalSecretName(name: string, specs: readonly { name: string; alias
  * `connectors secrets set`: stores one secret of a connection. When the connection's session
  * holds that name (e.g. `oauth_refresh_token`), the session is discarded so the new value is used
  * (DESIGN.md section 8 "Secret precedence"). Runs under the connection's lock. A value too short to
- * be redacted is stored with a warning (DESIGN.md section 8 "Redaction").
+ * be redacted is stored with a warning (DESIGN.md section 8 "Redaction"). An empty value is a
+ * `UsageError` unless the secret is declared `allow_empty`.
  * @returns the stored name and whether a session was discarded.
  */
 export async function setConnectionSecret(
@@ -26,10 +28,18 @@ export async function setConnectionSecret(
   if (!SECRET_NAME.test(options.secret)) {
     throw new UsageError(`"${options.secret}" is not a valid secret name (letters, digits, "_", "-" and "." only).`);
   }
-  if (options.value === '') throw new UsageError(`The value of ${options.secret} is empty; nothing was stored.`);
+  if (isConnectionConfigEntry(options.secret)) {
+    throw new UsageError(`"${options.secret}" is reserved for the connection's config; use \`connectors config set\`.`);
+  }
   const target = await openConnectorTarget(project, options);
   const scheme = target.registered.scheme;
   const name = canonicalSecretName(options.secret, scheme.requiredSecrets);
+  const spec = collectRequiredSecrets(scheme, target.manifest.secrets).find((s) => s.name === name);
+  if (options.value === '' && !spec?.allowEmpty) {
+    throw new UsageError(
+      `The value of ${options.secret} is empty; nothing was stored (declare the secret with \`allow_empty: true\` in the manifest's \`secrets:\` when empty is a value).`,
+    );
+  }
   const injected = scheme.injectedSecrets.map((spec) => spec.name);
   const result = await target.sessions.withConnectionLock(target.ref, () =>
     setSecretAndDiscardSession(target.store, target.ref, name, options.value, injected),

@@ -1,6 +1,6 @@
 import type { CookieJar } from 'tough-cookie';
 import type { RegisteredScheme } from '../auth/registry.js';
-import { resolveAuthOptions, resolveConnectorConfig, resolveManifestPath } from '../config/index.js';
+import { readConnectionConfig, resolveAuthOptions, resolveConnectorConfig, resolveManifestPath } from '../config/index.js';
 import { ManifestError, UsageError } from '../errors.js';
 import { CLOCK, HTTP_CLIENT_FACTORY, LOGGER, REDACTOR, SECRET_STORE, SESSION_MANAGER, type Clock, type HttpClientFactory } from '../container.js';
 import { restoreCookieJar, serializeCookieJar } from '../http/cookie-jar.js';
@@ -24,6 +24,11 @@ export interface ConnectionOptions {
   connection?: string;
   /** `--config KEY=VALUE` pairs, values as typed. */
   config?: Record<string, string>;
+  /**
+   * For `connectors config`: the config is resolved with defaults but not checked, so a required
+   * value can be set and a key the schema no longer declares can be unset.
+   */
+  lenientConfig?: boolean;
 }
 
 /** A manifest, its config, where its secrets live: enough to list or change secrets. */
@@ -54,13 +59,17 @@ export interface OpenConnection extends ConnectorTarget {
   cookieJar: CookieJar;
   /** Keeps the cookie jar with the session for the next process. */
   saveCookies(): Promise<void>;
-  /** The `secrets` (the connection's, then the session's) and `auth` templates read with a session. */
-  forSession(session: Session): { secrets: Record<string, string>; auth: Record<string, unknown> };
+  /**
+   * The `secrets` (the connection's, then the session's) and `auth` templates read with a session.
+   * An optional secret set nowhere holds `null`: a header or query parameter reading it is left out.
+   */
+  forSession(session: Session): { secrets: Record<string, string | null>; auth: Record<string, unknown> };
 }
 
 /**
- * Loads a connector's manifest and config and opens its secret store, without touching secrets:
- * what `secrets list/set/delete` and `auth logout` need.
+ * Loads a connector's manifest and config (`--config`, the connection's stored config, the project
+ * config, the schema defaults) and opens its secret store, without touching secrets: what
+ * `secrets list/set/delete`, `config` and `auth logout` need.
  */
 export async function openConnectorTarget(project: Project, options: ConnectionOptions): Promise<ConnectorTarget> {
   const connection = checkConnectionName(options.connection ?? 'default');
@@ -68,19 +77,23 @@ export async function openConnectorTarget(project: Project, options: ConnectionO
   const manifest = await loadManifest(manifestFile, { registry: project.registry });
   const registered = project.registry.get(manifest.auth.scheme);
   if (!registered) throw new ManifestError(`${manifestFile}: unknown auth scheme "${manifest.auth.scheme}".`);
+  const { container } = project;
+  const ref = { connector: manifest.name, connection };
+  const store = container.resolve<SecretStore>(SECRET_STORE);
   const config = resolveConnectorConfig(manifest, {
     overrides: options.config,
+    connectionValues: await readConnectionConfig(store, ref),
+    lenient: options.lenientConfig === true,
     projectValues: project.config?.config?.[manifest.name] as Record<string, unknown> | undefined,
   });
-  const { container } = project;
   const clock = container.resolve<Clock>(CLOCK);
   return {
     manifestFile,
     manifest,
     registered,
     config,
-    ref: { connector: manifest.name, connection },
-    store: container.resolve<SecretStore>(SECRET_STORE),
+    ref,
+    store,
     sessions: container.resolve<SessionManager>(SESSION_MANAGER),
     log: container.resolve<Logger>(LOGGER),
     redactor: container.resolve<Redactor>(REDACTOR),
@@ -173,7 +186,8 @@ export async function openConnection(
       apply: manifest.auth.apply === false ? () => undefined : (request, session) => registered.scheme.apply(request, session, ctx),
     },
   });
-  const forSession = (session: Session) => ({ secrets: { ...secrets.secrets, ...session.secrets }, auth: session.values ?? {} });
+  const unset = Object.fromEntries(secrets.unset.map((name) => [name, null]));
+  const forSession = (session: Session) => ({ secrets: { ...unset, ...secrets.secrets, ...session.secrets }, auth: session.values ?? {} });
   const saveCookies = async () => {
     const serialized = JSON.parse(await serializeCookieJar(cookieJar)) as { cookies?: unknown[] };
     if (serialized.cookies?.length) await sessions.saveCookies(ref, serialized);

@@ -9,6 +9,7 @@ import { stateStoreFor } from '../streams/secret-store-states.js';
 import { loadStateFile, type StateValue } from '../streams/state.js';
 import { selectStreams, syncStreams, type SyncResult } from '../streams/sync.js';
 import { openConnection, openConnectorTarget, type ConnectionOptions } from './open-connection.js';
+import { templateConfig } from './template-values.js';
 import type { Project } from './open-project.js';
 
 /** `connectors run` as a library call. */
@@ -59,7 +60,7 @@ export async function runConnector(project: Project, options: RunConnectorOption
       manifest,
       streams: options.streams,
       http: connection.http,
-      templateValues: { config: connection.config, ...connection.forSession(session), forSession: connection.forSession },
+      templateValues: { config: templateConfig(manifest, connection.config), ...connection.forSession(session), forSession: connection.forSession },
       state,
       fullRefresh: options.fullRefresh,
       limit: options.limit,

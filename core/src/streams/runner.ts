@@ -18,7 +18,8 @@ import { compileStreamRequest, streamOrigin, type IncrementalParam, type Session
 /** The template values a stream renders with besides `state` and `page`. */
 export interface StreamTemplateValues {
   config?: Record<string, unknown>;
-  secrets?: Record<string, string>;
+  /** Optional secrets set nowhere hold `null` (a header or query parameter reading one is left out). */
+  secrets?: Record<string, string | null>;
   auth?: Record<string, unknown>;
   /** `secrets` and `auth` for a session, for headers and params rendered again on every attempt (after a renewal). */
   forSession?: SessionValues;
@@ -110,6 +111,7 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
     secrets: options.templateValues.secrets ?? {},
     auth: options.templateValues.auth ?? {},
     state: saved === undefined ? {} : { cursor: saved },
+    now: options.now ?? (() => new Date()),
   };
   let incrementalParam: IncrementalParam | undefined;
   if (incremental?.param !== undefined) {

@@ -17,12 +17,13 @@ import type { PageToken } from './pagination/index.js';
  * absolute `url`), method, query params, headers (the manifest's, then the stream's), JSON body
  * for POST, and the retry policy (the stream's, else the manifest's).
  *
- * Query order and precedence: the stream's `params`, then the incremental parameter, then the
- * paginator's parameters (each later one replaces an earlier one of the same name). When the
+ * Query order and precedence: the manifest's top-level `query`, then the stream's `params`, then
+ * the incremental parameter, then the paginator's parameters (each later one replaces an earlier
+ * one of the same name). When the
  * stream places page values itself (a `{{ page.* }}` template in `params` or `body`), the
  * paginator's own query parameters are not added: the manifest decides where they go. A page
  * fetched from a next URL (link, next_url) uses that URL as given, adding only a page-size
- * parameter it lacks; headers, method and body stay the stream's.
+ * parameter and the top-level `query` parameters it lacks; headers, method and body stay the stream's.
  */
 export interface StreamRequestBuilder {
   /** True when the stream's params or body place `{{ page.* }}` values themselves. */
@@ -92,16 +93,29 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
     };
   }
   const [plainParams, sessionParamValues] = splitBySession(stream.params);
+  // The stream's own params win over the top-level query of the same name, whichever reads the session.
+  const ownParams = new Set(Object.keys(stream.params ?? {}));
+  const sharedQuery = Object.fromEntries(Object.entries(manifest.query ?? {}).filter(([name]) => !ownParams.has(name)));
+  const [plainQuery, sessionQueryValues] = splitBySession(sharedQuery);
   const [plainManifestHeaders, sessionManifestHeaderValues] = splitBySession(manifest.headers);
   const [plainStreamHeaders, sessionStreamHeaderValues] = splitBySession(stream.headers);
-  const params = compileTemplateTree(plainParams, at('params'));
-  const sessionParams = compileTemplateTree(sessionParamValues, at('params'));
-  const manifestHeaders = compileTemplateTree(plainManifestHeaders, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'));
-  const sessionManifestHeaders = compileTemplateTree(sessionManifestHeaderValues, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'));
-  const streamHeaders = compileTemplateTree(plainStreamHeaders, at('headers'));
-  const sessionStreamHeaders = compileTemplateTree(sessionStreamHeaderValues, at('headers'));
+  // Headers and query parameters drop out when an optional value they read is unset.
+  const drop = { dropEmpty: true };
+  const queryOrigin = appendOrigin(manifestOrigin ?? 'the manifest', 'query');
+  const query = compileTemplateTree(plainQuery, queryOrigin, drop);
+  const sessionQuery = compileTemplateTree(sessionQueryValues, queryOrigin, drop);
+  const params = compileTemplateTree(plainParams, at('params'), drop);
+  const sessionParams = compileTemplateTree(sessionParamValues, at('params'), drop);
+  const manifestHeaders = compileTemplateTree(plainManifestHeaders, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'), drop);
+  const sessionManifestHeaders = compileTemplateTree(sessionManifestHeaderValues, appendOrigin(manifestOrigin ?? 'the manifest', 'headers'), drop);
+  const streamHeaders = compileTemplateTree(plainStreamHeaders, at('headers'), drop);
+  const sessionStreamHeaders = compileTemplateTree(sessionStreamHeaderValues, at('headers'), drop);
   const hasSessionTemplates =
-    Object.keys(sessionParamValues).length + Object.keys(sessionManifestHeaderValues).length + Object.keys(sessionStreamHeaderValues).length > 0;
+    Object.keys(sessionParamValues).length +
+      Object.keys(sessionQueryValues).length +
+      Object.keys(sessionManifestHeaderValues).length +
+      Object.keys(sessionStreamHeaderValues).length >
+    0;
   const body = method === 'POST' && stream.body !== undefined ? compileTemplateTree(stream.body, at('body')) : undefined;
   const retry = stream.retry ?? manifest.retry;
   const timeout = stream.timeout ?? manifest.timeout;
@@ -123,8 +137,12 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
         for (const [name, value] of Object.entries(token.params)) {
           if (!url.searchParams.has(name)) url.searchParams.set(name, value);
         }
+        const lacking = new URLSearchParams();
+        appendQuery(lacking, render(query, context) as Record<string, unknown>);
+        for (const [name, value] of lacking) if (!url.searchParams.has(name)) url.searchParams.append(name, value);
       } else {
         url = parseUrl(toText(render(urlTemplate, context)), stream.name);
+        appendQuery(url.searchParams, render(query, context) as Record<string, unknown>);
         appendQuery(url.searchParams, render(params, context) as Record<string, unknown>);
         if (incremental !== undefined) url.searchParams.set(incremental.name, incremental.value);
         if (!placesPageValues) {
@@ -149,6 +167,11 @@ export function compileStreamRequest(manifest: Manifest, stream: StreamDefinitio
           addHeaders(sessionHeaders, sessionStreamHeaders.render(values) as Record<string, unknown>);
           const search = new URLSearchParams();
           if (withParams) appendQuery(search, sessionParams.render(values) as Record<string, unknown>);
+          const shared = new URLSearchParams();
+          appendQuery(shared, sessionQuery.render(values) as Record<string, unknown>);
+          // On a next-page URL, only the ones it lacks.
+          const given = token.url === undefined ? undefined : new URL(token.url).searchParams;
+          for (const [name, value] of shared) if (!given?.has(name)) search.append(name, value);
           return { headers: sessionHeaders, searchParams: [...search] };
         };
       }

@@ -12,8 +12,11 @@ export const templateNamespaces: readonly TemplateNamespace[] = ['config', 'secr
  */
 export const schemeTemplateNamespaces: readonly TemplateNamespace[] = ['session'];
 
-/** The values a template renders with, by namespace. */
-export type TemplateContext = Partial<Record<TemplateNamespace, unknown>>;
+/**
+ * The values a template renders with, by namespace, and the clock `{{ now }}` reads (the
+ * runtime's; the system clock when absent).
+ */
+export type TemplateContext = Partial<Record<TemplateNamespace, unknown>> & { now?: () => Date };
 
 /** One data path a template reads. Offsets are into the template source. */
 export interface TemplateReference {
@@ -32,12 +35,15 @@ export function isTemplateNamespace(name: string): name is TemplateNamespace {
   return (templateNamespaces as readonly string[]).includes(name) || (schemeTemplateNamespaces as readonly string[]).includes(name);
 }
 
-/** The data paths of parsed template nodes, in source order. */
+/** The data paths of parsed template nodes (every operand of `~` and `||`), in source order. */
 export function collectReferences(nodes: readonly TemplateNode[]): TemplateReference[] {
   const references: TemplateReference[] = [];
   for (const node of nodes) {
     if (node.kind !== 'expression') continue;
-    references.push({ namespace: node.namespace, path: node.path.map(String), start: node.start, end: node.end });
+    for (const operand of node.parts.flat()) {
+      if (operand.kind !== 'path') continue;
+      references.push({ namespace: operand.namespace, path: operand.path.map(String), start: operand.start, end: operand.end });
+    }
   }
   return references;
 }

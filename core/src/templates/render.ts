@@ -3,8 +3,8 @@
  * rendered many times (per page); rendering walks own data properties only.
  */
 import { TemplateError } from '../errors.js';
-import { base64Filter, defaultFilter, toText, urlencodeFilter } from './filters.js';
-import { parseTemplate, type ExpressionNode, type FilterCall } from './parse.js';
+import { base64Filter, defaultFilter, isoFilter, toText, unixFilter, urlencodeFilter } from './filters.js';
+import { parseTemplate, type ExpressionNode, type FilterCall, type Operand, type PathOperand } from './parse.js';
 import { collectReferences, formatReference, type TemplateContext, type TemplateReference } from './references.js';
 
 /** A parsed template, ready to render. */
@@ -17,6 +17,12 @@ export interface CompiledTemplate {
   render(context: TemplateContext): string;
   /** When the source is exactly one expression, its raw value (number, boolean, object); else {@link render}. */
   renderValue(context: TemplateContext): unknown;
+  /**
+   * For a header or query parameter: {@link renderValue}, but `undefined` (leave it out) when a
+   * `config` or `secrets` value it needs is declared and unset (its key holds `null`), or when it
+   * renders to the empty string. Other missing values (an absent key, `auth`, `state`, `page`) still throw.
+   */
+  renderOptional(context: TemplateContext): unknown;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -39,30 +45,90 @@ export function lookupPath(root: unknown, path: ReadonlyArray<string | number>):
   return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
 }
 
+/** The value an expression could not find: the path that has none. */
+class MissingValue {
+  constructor(
+    readonly operand: PathOperand,
+    /** The key is there, holding `null`: a declared value left unset (an optional secret, a config property). */
+    readonly declared: boolean,
+  ) {}
+}
+
+/** True when the path's last key is an own property holding null or undefined. */
+function isDeclaredUnset(root: unknown, path: ReadonlyArray<string | number>): boolean {
+  if (path.length === 0) return false;
+  const parent = lookupPath(root, path.slice(0, -1));
+  return parent !== null && typeof parent === 'object' && !Array.isArray(parent) && hasOwn.call(parent, String(path[path.length - 1]));
+}
+
 type Evaluator = (context: TemplateContext) => unknown;
 
-function compileExpression(node: ExpressionNode, source: string, origin: string | undefined): Evaluator {
-  const { namespace, path, filters } = node;
-  const missing = (): never => {
-    const where = origin ? ` in ${origin}` : '';
-    throw new TemplateError(
-      `Template \`${source.slice(node.tagStart, node.tagEnd)}\`${where} has no value for \`${formatReference(namespace, path)}\`; set it or add \`| default("...")\`.`,
-      { code: 'ERR_TEMPLATE_MISSING' },
-    );
-  };
-  const steps = filters.map((filter: FilterCall) => {
-    if (filter.name === 'default') {
-      const fallback = filter.args[0];
-      return (value: unknown) => defaultFilter(value, fallback);
-    }
-    const apply = filter.name === 'base64' ? base64Filter : urlencodeFilter;
-    return (value: unknown) => (value === undefined || value === null ? missing() : apply(value));
-  });
+/**
+ * Namespaces whose declared-but-unset values (the key present, holding `null`) make a header or
+ * query value drop out (see `renderOptional`). The runtime puts `null` there for a config property
+ * the schema declares and nobody set, and for an optional secret nobody set.
+ */
+const OPTIONAL_NAMESPACES: readonly string[] = ['config', 'secrets'];
+
+function readClock(context: TemplateContext): Date {
+  return typeof context.now === 'function' ? context.now() : new Date();
+}
+
+function evaluateOperand(operand: Operand, context: TemplateContext): unknown {
+  if (operand.kind === 'literal') return operand.value;
+  if (operand.kind === 'now') return readClock(context);
+  const root = hasOwn.call(context, operand.namespace) ? (context as Record<string, unknown>)[operand.namespace] : undefined;
+  const value = lookupPath(root, operand.path);
+  return value === undefined || value === null ? new MissingValue(operand, isDeclaredUnset(root, operand.path)) : value;
+}
+
+/** `a || b || "x"`: the first value that is set and not the empty string, else the last one. */
+function evaluateFallback(chain: readonly Operand[], context: TemplateContext): unknown {
+  let value: unknown;
+  for (const operand of chain) {
+    value = evaluateOperand(operand, context);
+    if (!(value instanceof MissingValue) && value !== '') return value;
+  }
+  return value;
+}
+
+/** `a ~ b`: the parts' text forms joined; one part keeps its value's type. Missing if any part is. */
+function evaluateConcat(parts: readonly Operand[][], context: TemplateContext): unknown {
+  if (parts.length === 1) return evaluateFallback(parts[0]!, context);
+  let text = '';
+  for (const part of parts) {
+    const value = evaluateFallback(part, context);
+    if (value instanceof MissingValue) return value;
+    text += toText(value);
+  }
+  return text;
+}
+
+function compileFilter(filter: FilterCall): (value: unknown) => unknown {
+  if (filter.name === 'default') {
+    const fallback = filter.args[0];
+    return (value) => (value instanceof MissingValue ? fallback : defaultFilter(value, fallback));
+  }
+  const apply = { base64: base64Filter, urlencode: urlencodeFilter, unix: unixFilter, iso: isoFilter }[filter.name];
+  return (value) => (value instanceof MissingValue ? value : apply(value));
+}
+
+/** The expression's value, or a {@link MissingValue}. */
+function compileExpression(node: ExpressionNode): Evaluator {
+  const steps = node.filters.map(compileFilter);
   return (context) => {
-    let value = hasOwn.call(context, namespace) ? lookupPath((context as Record<string, unknown>)[namespace], path) : undefined;
+    let value = evaluateConcat(node.parts, context);
     for (const step of steps) value = step(value);
-    return value === undefined || value === null ? missing() : value;
+    return value;
   };
+}
+
+function missingError(value: MissingValue, tag: string, origin: string | undefined): TemplateError {
+  const where = origin ? ` in ${origin}` : '';
+  return new TemplateError(
+    `Template \`${tag}\`${where} has no value for \`${formatReference(value.operand.namespace, value.operand.path)}\`; set it or add \`| default("...")\`.`,
+    { code: 'ERR_TEMPLATE_MISSING' },
+  );
 }
 
 /**
@@ -78,23 +144,49 @@ export function compileTemplate(source: string, origin?: string): CompiledTempla
       references: [],
       render: () => source,
       renderValue: () => source,
+      renderOptional: () => source,
     };
   }
   const nodes = parseTemplate(source, origin);
-  const parts: Array<string | Evaluator> = nodes.map((node) =>
-    node.kind === 'text' ? node.text : compileExpression(node, source, origin),
+  const parts: Array<string | { tag: string; evaluate: Evaluator }> = nodes.map((node) =>
+    node.kind === 'text' ? node.text : { tag: source.slice(node.tagStart, node.tagEnd), evaluate: compileExpression(node) },
   );
-  const render = (context: TemplateContext): string => {
+  /** The value (one expression) or text; a missing value is returned, not thrown. */
+  const evaluate = (context: TemplateContext): unknown => {
+    if (parts.length === 1 && typeof parts[0] !== 'string') return parts[0]!.evaluate(context);
     let out = '';
-    for (const part of parts) out += typeof part === 'string' ? part : toText(part(context));
+    for (const part of parts) {
+      if (typeof part === 'string') {
+        out += part;
+        continue;
+      }
+      const value = part.evaluate(context);
+      if (value instanceof MissingValue) return value;
+      out += toText(value);
+    }
     return out;
   };
-  const single = parts.length === 1 && typeof parts[0] === 'function' ? (parts[0] as Evaluator) : undefined;
+  const strict = (context: TemplateContext): unknown => {
+    const value = evaluate(context);
+    if (value instanceof MissingValue) {
+      const part = parts.find((p) => typeof p !== 'string' && p.evaluate(context) instanceof MissingValue);
+      throw missingError(value, typeof part === 'object' ? part.tag : source, origin);
+    }
+    return value;
+  };
   return {
     source,
     isStatic: false,
     references: collectReferences(nodes),
-    render,
-    renderValue: single ?? render,
+    render: (context) => toText(strict(context)),
+    renderValue: strict,
+    renderOptional(context) {
+      const value = evaluate(context);
+      if (value instanceof MissingValue) {
+        if (value.declared && OPTIONAL_NAMESPACES.includes(value.operand.namespace)) return undefined;
+        return strict(context);
+      }
+      return value === '' ? undefined : value;
+    },
   };
 }

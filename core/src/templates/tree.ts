@@ -24,26 +24,42 @@ export function appendOrigin(origin: string | undefined, key: string | number): 
   return `${origin} (${step.startsWith('.') ? step.slice(1) : step})`;
 }
 
-function compileNode(value: unknown, origin: string | undefined): { isStatic: boolean; render: Renderer } {
+/** How a tree renders. */
+export interface CompileTreeOptions {
+  /**
+   * Headers and query parameters: an entry (or list item) whose template needs a declared but
+   * unset (`null`) `config` or `secrets` value, or renders to the empty string, is left out
+   * instead of sent empty (see `CompiledTemplate.renderOptional`).
+   */
+  dropEmpty?: boolean;
+}
+
+function compileNode(value: unknown, origin: string | undefined, options: CompileTreeOptions): { isStatic: boolean; render: Renderer } {
   if (typeof value === 'string') {
     const template = compileTemplate(value, origin);
-    return template.isStatic ? { isStatic: true, render: () => value } : { isStatic: false, render: template.renderValue };
+    if (template.isStatic) return { isStatic: true, render: () => value };
+    return { isStatic: false, render: options.dropEmpty ? template.renderOptional : template.renderValue };
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, index) => compileNode(item, appendOrigin(origin, index)));
+    const items = value.map((item, index) => compileNode(item, appendOrigin(origin, index), options));
     return {
       isStatic: items.every((item) => item.isStatic),
-      render: (context) => items.map((item) => item.render(context)),
+      render: (context) => {
+        const out = items.map((item) => item.render(context));
+        return options.dropEmpty ? out.filter((item) => item !== undefined) : out;
+      },
     };
   }
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, item]) => [key, compileNode(item, appendOrigin(origin, key))] as const);
+    const entries = Object.entries(value).map(([key, item]) => [key, compileNode(item, appendOrigin(origin, key), options)] as const);
     return {
       isStatic: entries.every(([, item]) => item.isStatic),
       render: (context) => {
         const out: Record<string, unknown> = {};
         for (const [key, item] of entries) {
-          Object.defineProperty(out, key, { value: item.render(context), enumerable: true, writable: true, configurable: true });
+          const rendered = item.render(context);
+          if (rendered === undefined && options.dropEmpty) continue;
+          Object.defineProperty(out, key, { value: rendered, enumerable: true, writable: true, configurable: true });
         }
         return out;
       },
@@ -53,7 +69,7 @@ function compileNode(value: unknown, origin: string | undefined): { isStatic: bo
 }
 
 /** Compiles every string of a value (deeply) once. Throws a `TemplateSyntaxError` on the first bad string. */
-export function compileTemplateTree(value: unknown, origin?: string): CompiledTree {
-  const node = compileNode(value, origin);
+export function compileTemplateTree(value: unknown, origin?: string, options: CompileTreeOptions = {}): CompiledTree {
+  const node = compileNode(value, origin, options);
   return { isStatic: node.isStatic, render: node.render };
 }
