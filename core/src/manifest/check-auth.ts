@@ -41,7 +41,8 @@ export function checkAuth(manifest: Record<string, unknown>, registry: SchemeReg
       let message = issue.message;
       if (message.startsWith('missing required key')) {
         message = message.replace('missing required key', `auth scheme \`${name}\` requires the option`);
-      } else if (message.startsWith('unknown key') && issue.target === 'key') {
+      } else if (message.startsWith('unknown key') && issue.target === 'key' && issue.segments.length === 1) {
+        // A top-level option; a key inside an option's object (token_response) keeps the schema's message.
         const key = String(issue.segments[issue.segments.length - 1]);
         const close = suggest(key, known);
         message = `unknown option \`${key}\` for auth scheme \`${name}\`; ${close ? `did you mean \`${close}\`?` : `allowed: ${known.join(', ')}`}`;
