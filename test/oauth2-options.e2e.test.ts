@@ -2,14 +2,19 @@
  * The oauth2 options of DESIGN.md section 12 through the built CLI, against local servers that
  * answer as the providers document (test/servers/oauth2-providers.js): Slack's user token under
  * `authed_user`, Salesforce's `instance_url` as `base_url`, Zoom's `account_credentials` grant,
- * and a JSON token request with templated `token_headers`. Every run is scanned for the secrets.
+ * a JSON token request with templated `token_headers`, Google's service account JWT bearer grant
+ * with a delegated `subject` (verified against the key's public key), and Entra ID's federated
+ * client assertion read from a file that changes between renewals. Every run is scanned for the
+ * secrets.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliBin, makeHome, repoRoot, runCli, type CliResult } from './helpers/cli.js';
 import { writeManifest } from './helpers/manifests.js';
-import { cliEnv, expectOneLineError, recordsOf, runChecked } from './helpers/scheme-e2e.js';
-import { startJsonTokenServer, startSalesforceServers, startSlackServer, startZoomServer } from './servers/oauth2-providers.js';
+import { cliEnv, clockOffsetEnv, expectOneLineError, recordsOf, runChecked } from './helpers/scheme-e2e.js';
+import { startEntraServer, startGoogleServer, startJsonTokenServer, startSalesforceServers, startSlackServer, startZoomServer } from './servers/oauth2-providers.js';
 
 let home: string;
 let cleanup: () => void;
@@ -240,6 +245,86 @@ describe('a JSON token request with token_headers', () => {
     expect(server.state.tokenRequests).toBe(0);
   });
 });
+
+describe('Google: jwt_bearer with a service account key and subject', () => {
+  it('impersonates the subject; the token endpoint comes from the key file', async () => {
+    const google = await started(startGoogleServer());
+    const file = writeManifest(home, 'gws', manifest('gws', {
+      config: '    user: {type: string}',
+      auth: ['  grant_type: jwt_bearer', '  subject: "{{ config.user }}"', '  scopes: ["https://www.googleapis.com/auth/admin.directory.user.readonly"]'].join('\n'),
+      baseUrl: google.apiUrl,
+    }));
+    const env = cliEnv(home, 'gws', { service_account_json: JSON.stringify(google.keyFile) });
+    const secrets = [google.keyFile.private_key.split('\n')[1]!];
+    const run = await runChecked(['run', file, '--config', 'user=admin@example.com'], { env }, secrets);
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.code).toBe(0);
+    expect(recordsOf(run.stdout, 'items')).toHaveLength(2);
+    expect(google.state.subjects).toEqual(['admin@example.com']);
+    expect(findLeaksOf(run, google.state.issued)).toEqual([]);
+  });
+
+  it('a subject the domain did not delegate is refused: one error line', async () => {
+    const google = await started(startGoogleServer());
+    const file = writeManifest(home, 'gws2', manifest('gws2', {
+      auth: ['  grant_type: jwt_bearer', '  subject: intruder@example.com', '  scopes: [openid]'].join('\n'),
+      baseUrl: google.apiUrl,
+    }));
+    const env = cliEnv(home, 'gws2', { service_account_json: JSON.stringify(google.keyFile) });
+    const result = await runChecked(['check', file], { env }, [google.keyFile.private_key.split('\n')[1]!]);
+    expect(expectOneLineError(result)).toMatch(/unauthorized_client/);
+    expect(google.state.subjects).toEqual(['intruder@example.com']);
+  });
+});
+
+describe('Entra ID: a federated client assertion from a file', () => {
+  it('reads the file at every token request: the renewal sends what the platform wrote since', async () => {
+    const entra = await started(startEntraServer());
+    const tokenFile = join(home, 'azure-identity-token');
+    const file = writeManifest(home, 'entra', manifest('entra', {
+      config: '    token_file: {type: string}',
+      auth: [
+        `  token_url: ${JSON.stringify(entra.tokenUrl)}`,
+        '  grant_type: client_credentials',
+        '  scopes: ["https://graph.microsoft.com/.default"]',
+        '  client_assertion: {file: "{{ config.token_file }}"}',
+      ].join('\n'),
+      baseUrl: entra.apiUrl,
+    }));
+    const env = cliEnv(home, 'entra', { client_id: entra.clientId });
+    const args = ['check', file, '--config', `token_file=${tokenFile}`];
+    writeFileSync(tokenFile, 'federated-one.jwt\n');
+    entra.state.currentAssertion = 'federated-one.jwt';
+    const first = await runChecked(args, { env }, ['federated-one.jwt']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+
+    // The platform rotates the file; a process an hour later (past expiry) renews with the new one.
+    writeFileSync(tokenFile, 'federated-two.jwt');
+    entra.state.currentAssertion = 'federated-two.jwt';
+    const later = await runChecked(args, { env: { ...env, ...clockOffsetEnv(3_700_000) } }, ['federated-one.jwt', 'federated-two.jwt']);
+    expect(later.stderr).toBe('');
+    expect(later.code).toBe(0);
+    expect(entra.state.assertions).toEqual(['federated-one.jwt', 'federated-two.jwt']);
+    expect(entra.state.tokenBodies[1]).toMatchObject({ client_id: entra.clientId, client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' });
+  });
+
+  it('a missing assertion file is one error line, and no token request is made', async () => {
+    const entra = await started(startEntraServer());
+    const missing = join(home, 'no-such-token');
+    const file = writeManifest(home, 'entra2', manifest('entra2', {
+      auth: [`  token_url: ${JSON.stringify(entra.tokenUrl)}`, '  grant_type: client_credentials', `  client_assertion: {file: ${JSON.stringify(missing)}}`].join('\n'),
+      baseUrl: entra.apiUrl,
+    }));
+    const result = await runCli(['check', file], { env: cliEnv(home, 'entra2', { client_id: entra.clientId }) });
+    expect(expectOneLineError(result)).toBe(`Error: The client_assertion file ${missing} of entra2 does not exist.`);
+    expect(entra.state.tokenRequests).toBe(0);
+  });
+});
+
+function findLeaksOf(result: CliResult, secrets: string[]): string[] {
+  return secrets.filter((secret) => (result.stdout + result.stderr).includes(secret));
+}
 
 describe('validate', () => {
   it('a bad token_response path is one file:line:col problem', async () => {

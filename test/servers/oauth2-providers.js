@@ -8,8 +8,11 @@
  *   API) and no expiry.
  * - Zoom: server-to-server `grant_type=account_credentials` with `account_id`, client Basic auth.
  * - A JSON token endpoint: refuses forms, wants an API key header and a version header.
+ * - Google service accounts: a JWT bearer assertion verified against the key file's public key.
+ * - Microsoft Entra ID with a federated client assertion that the platform rotates.
  * Each records what it saw in `state` and serves `GET <api>/items` only to the token it issued.
  */
+import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
 import { listen, parseAuthorization, parseBasic, randomToken, readBody, sendJson } from './http-kit.js';
 
 /** @typedef {import('./http-kit.js').RunningServer} RunningServer */
@@ -220,4 +223,96 @@ export async function startJsonTokenServer(options = {}) {
     return sendJson(res, 404, { error: 'not_found' });
   });
   return { ...server, state, clientId, clientSecret, apiKey, version, tokenUrl: `${server.url}/token`, apiUrl: `${server.url}/api` };
+}
+
+/**
+ * Verifies an RS256 JWT with a PEM public key and returns its claims, or null.
+ * @param {string} jwt
+ * @param {string} publicKeyPem
+ */
+function verifyRs256(jwt, publicKeyPem) {
+  const [header, payload, signature] = jwt.split('.');
+  if (!header || !payload || !signature) return null;
+  const head = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+  if (head.alg !== 'RS256') return null;
+  const ok = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64url'));
+  return ok ? { header: head, claims: JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) } : null;
+}
+
+/**
+ * Google's token endpoint for service accounts (`POST /token`, RFC 7523 2.1): the assertion must
+ * verify with the service account's public key, name it as `iss` (client_email), the token URL as
+ * `aud`, carry `scope`, live at most an hour, and (domain-wide delegation) have `sub` = a user the
+ * test allowed. `keyFile` is the JSON key file as Google hands it out. The API is `/admin/items`.
+ * @param {{ allowedSubjects?: string[] }} [options]
+ */
+export async function startGoogleServer(options = {}) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const state = { ...newState(), subjects: /** @type {Array<string | undefined>} */ ([]) };
+  const allowed = options.allowedSubjects ?? ['admin@example.com'];
+  const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const server = await listen(async (req, res, url) => {
+    if (req.method === 'POST' && url.pathname === '/token') {
+      state.tokenRequests += 1;
+      const { body } = await readTokenBody(req);
+      state.tokenBodies.push(body);
+      if (body.grant_type !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') return sendJson(res, 400, { error: 'unsupported_grant_type' });
+      const jwt = verifyRs256(body.assertion ?? '', publicPem);
+      if (!jwt) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' });
+      const { claims, header } = jwt;
+      state.subjects.push(claims.sub);
+      const now = Math.floor(Date.now() / 1000);
+      if (claims.iss !== keyFile.client_email || claims.aud !== keyFile.token_uri || header.kid !== keyFile.private_key_id) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid JWT: iss, aud or kid.' });
+      if (typeof claims.scope !== 'string' || claims.scope === '') return sendJson(res, 400, { error: 'invalid_scope', error_description: 'Invalid OAuth scope or ID token audience provided.' });
+      if (!(claims.exp - claims.iat <= 3600 && claims.iat <= now + 60 && claims.exp > now)) return sendJson(res, 400, { error: 'invalid_grant', error_description: 'Invalid JWT: Token must be a short-lived token (60 minutes).' });
+      if (claims.sub !== undefined && !allowed.includes(claims.sub)) return sendJson(res, 401, { error: 'unauthorized_client', error_description: 'Client is unauthorized to retrieve access tokens using this method.' });
+      const token = randomToken('ya29');
+      state.issued.push(token);
+      return sendJson(res, 200, { access_token: token, expires_in: 3599, token_type: 'Bearer' });
+    }
+    if (url.pathname.startsWith('/admin/')) return serveApi(state, req, res, url.pathname.slice('/admin'.length));
+    return sendJson(res, 404, { error: 'not_found' });
+  });
+  const keyFile = {
+    type: 'service_account',
+    project_id: 'test-project',
+    private_key_id: 'a1b2c3d4e5',
+    private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    client_email: 'sync@test-project.iam.gserviceaccount.com',
+    client_id: '1234567890',
+    token_uri: `${server.url}/token`,
+  };
+  return { ...server, state, keyFile, apiUrl: `${server.url}/admin` };
+}
+
+/**
+ * Microsoft Entra ID with workload identity federation: `POST /<tenant>/oauth2/v2.0/token` with
+ * `grant_type=client_credentials`, `client_id`, `scope` and a federated `client_assertion`; only
+ * the assertion in `state.currentAssertion` (what the platform last wrote) is accepted. The API
+ * is `/graph/items`.
+ * @param {{ tenant?: string, clientId?: string }} [options]
+ */
+export async function startEntraServer(options = {}) {
+  const tenant = options.tenant ?? 'tenant-1';
+  const clientId = options.clientId ?? 'entra-app-id';
+  const state = { ...newState(), currentAssertion: '', assertions: /** @type {string[]} */ ([]) };
+  const server = await listen(async (req, res, url) => {
+    if (req.method === 'POST' && url.pathname === `/${tenant}/oauth2/v2.0/token`) {
+      state.tokenRequests += 1;
+      const { body } = await readTokenBody(req);
+      state.tokenBodies.push(body);
+      state.assertions.push(body.client_assertion ?? '');
+      if (body.client_id !== clientId) return sendJson(res, 400, { error: 'unauthorized_client', error_description: 'AADSTS700016: Application not found.' });
+      if (body.client_assertion_type !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' || body.client_assertion !== state.currentAssertion) {
+        return sendJson(res, 401, { error: 'invalid_client', error_description: 'AADSTS700024: Client assertion is not within its valid time range.' });
+      }
+      if (body.grant_type !== 'client_credentials' || body.scope !== 'https://graph.microsoft.com/.default') return sendJson(res, 400, { error: 'invalid_scope' });
+      const token = randomToken('eyJ0');
+      state.issued.push(token);
+      return sendJson(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
+    }
+    if (url.pathname.startsWith('/graph/')) return serveApi(state, req, res, url.pathname.slice('/graph'.length));
+    return sendJson(res, 404, { error: 'not_found' });
+  });
+  return { ...server, state, clientId, tokenUrl: `${server.url}/${tenant}/oauth2/v2.0/token`, apiUrl: `${server.url}/graph` };
 }

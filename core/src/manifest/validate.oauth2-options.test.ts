@@ -11,7 +11,7 @@ import { validateManifestYaml } from './validate.js';
 
 const registry = createBuiltInRegistry();
 
-function manifest(auth: string[]): string {
+function manifest(auth: string[], tokenUrl = true): string {
   return [
     'apiVersion: connectors/v1',
     'name: demo',
@@ -21,7 +21,7 @@ function manifest(auth: string[]): string {
     '    base_url: {type: string, default: "http://127.0.0.1:9"}',
     'auth:',
     '  scheme: oauth2',
-    '  token_url: "{{ config.base_url }}/token"',
+    ...(tokenUrl ? ['  token_url: "{{ config.base_url }}/token"'] : []),
     ...auth.map((line) => `  ${line}`),
     'base_url: "{{ config.base_url }}"',
     'streams:',
@@ -31,8 +31,8 @@ function manifest(auth: string[]): string {
   ].join('\n');
 }
 
-function problems(auth: string[]): string[] {
-  const loaded = parseYamlText('m.yaml', manifest(auth));
+function problems(auth: string[], tokenUrl = true): string[] {
+  const loaded = parseYamlText('m.yaml', manifest(auth, tokenUrl));
   if (!loaded.ok) return loaded.problems.map(formatProblem);
   return validateManifestYaml(loaded.yaml, { registry }).problems.map(formatProblem);
 }
@@ -89,5 +89,17 @@ describe('validate: oauth2 options', () => {
   it('token_headers reading an undeclared secret, and authorization_params reading secrets at all', () => {
     expect(problems(['token_headers: {X-Key: "{{ secrets.api_key }}"}'])).toEqual([expect.stringMatching(/^m\.yaml:10:\d+: auth\.token_headers\["X-Key"\]: undeclared secret `api_key` in `secrets\.api_key`/)]);
     expect(problems(['authorization_params: {x: "{{ secrets.client_id }}"}'])).toEqual([expect.stringMatching(/^m\.yaml:10:\d+: auth\.authorization_params\.x: .*secrets/)]);
+  });
+
+  it('token_url is required except for jwt_bearer (a service account key names its token_uri)', () => {
+    expect(problems(['grant_type: client_credentials'], false)).toEqual([expect.stringMatching(/^m\.yaml:8:3: auth: auth scheme `oauth2` requires the option `token_url`$/)]);
+    expect(problems(['grant_type: jwt_bearer', 'subject: "{{ config.base_url }}"'], false)).toEqual([]);
+  });
+
+  it('client_assertion is a file or a command, not both, and the new client_auth values pass', () => {
+    expect(problems(['client_assertion: {file: /tmp/t}', 'kid: k1'])).toEqual([]);
+    expect(problems(['client_assertion: {command: [print-token, --audience, x]}', 'client_auth: private_key_jwt'])).toEqual([]);
+    expect(problems(['client_assertion: {file: /tmp/t, command: [x]}'])).not.toEqual([]);
+    expect(problems(['client_assertion: {command: []}'])).not.toEqual([]);
   });
 });

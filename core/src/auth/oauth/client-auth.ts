@@ -1,10 +1,12 @@
 /**
- * Client authentication at the token endpoint (RFC 6749 section 2.3.1), and `none` for public
- * clients (RFC 6749 2.1, used with PKCE): the `client_id` in the body and no secret.
+ * Client authentication at the token endpoint (RFC 6749 section 2.3.1), `none` for public
+ * clients (RFC 6749 2.1, used with PKCE): the `client_id` in the body and no secret, and
+ * `private_key_jwt` (RFC 7523 2.2): a signed or federated JWT as `client_assertion`.
  */
+import { JWT_CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 
 /** How the client authenticates at the token endpoint. */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt';
 
 /**
  * How client_secret_basic encodes the pair before base64: `form` form-encodes id and secret first
@@ -12,10 +14,12 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'n
  */
 export type BasicEncoding = 'form' | 'raw';
 
-/** The client's credentials. `clientSecret` is empty for a public client (`none`). */
+/** The client's credentials. `clientSecret` is empty for a public client (`none`) and for `private_key_jwt`. */
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
+  /** For `private_key_jwt`: the assertion, made for this one request. */
+  assertion?: string;
 }
 
 /** `application/x-www-form-urlencoded` encoding of one value, as RFC 6749 2.3.1 asks before base64. */
@@ -36,8 +40,9 @@ export function clientSecretBasicHeader(credentials: ClientCredentials, encoding
 
 /**
  * Puts the client's credentials on a token request: an `authorization` header for
- * client_secret_basic, `client_id` and `client_secret` in the body for client_secret_post, and
- * only `client_id` in the body for `none`.
+ * client_secret_basic, `client_id` and `client_secret` in the body for client_secret_post, only
+ * `client_id` in the body for `none`, and `client_id` with `client_assertion_type` and
+ * `client_assertion` for `private_key_jwt`.
  */
 export function applyClientAuth(
   method: ClientAuthMethod,
@@ -47,6 +52,12 @@ export function applyClientAuth(
 ): void {
   if (method === 'none') {
     request.form.client_id = credentials.clientId;
+    return;
+  }
+  if (method === 'private_key_jwt') {
+    request.form.client_id = credentials.clientId;
+    request.form.client_assertion_type = JWT_CLIENT_ASSERTION_TYPE;
+    request.form.client_assertion = credentials.assertion ?? '';
     return;
   }
   if (method === 'client_secret_post') {

@@ -4,6 +4,7 @@
  */
 import { AuthError } from '../../errors.js';
 import type { AuthContext } from '../../plugin-api.js';
+import type { ClientAssertionSource } from './client-assertion.js';
 import type { BasicEncoding, ClientAuthMethod } from './client-auth.js';
 import type { TokenResponsePaths } from './token-request.js';
 
@@ -12,6 +13,7 @@ export type KnownGrantType = 'authorization_code' | 'client_credentials' | 'jwt_
 
 /** The manifest's `auth` options of the oauth2 scheme, defaults applied (schemas/auth/oauth2.json). */
 export interface OAuth2Options {
+  /** Empty only for jwt_bearer with a service account key, whose `token_uri` is used. */
   token_url: string;
   authorize_url?: string;
   device_authorization_url?: string;
@@ -48,6 +50,12 @@ export interface OAuth2Options {
   token_lifetime?: number;
   /** Non-secret answer fields kept as `{{ auth.<name> }}`: name -> dot path. */
   token_values: Record<string, string>;
+  /** The `kid` header of a signed assertion (private_key_jwt, jwt_bearer). */
+  kid?: string;
+  /** jwt_bearer: the assertion's `sub`, a user to impersonate (rendered with config). */
+  subject?: string;
+  /** A federated client assertion read at every token request; implies `private_key_jwt`. */
+  client_assertion?: ClientAssertionSource;
 }
 
 /**
@@ -56,16 +64,18 @@ export interface OAuth2Options {
  */
 export function readOAuth2Options(ctx: AuthContext): OAuth2Options {
   const options = ctx.options as Partial<OAuth2Options>;
-  if (typeof options.token_url !== 'string' || options.token_url === '') {
+  const hasTokenUrl = typeof options.token_url === 'string' && options.token_url !== '';
+  // jwt_bearer may take its token endpoint from the service_account_json secret (Google's token_uri).
+  if (!hasTokenUrl && options.grant_type !== 'jwt_bearer') {
     throw new AuthError(`The oauth2 auth block of ${ctx.connector} has no token_url.`);
   }
   return {
     ...options,
-    token_url: options.token_url,
+    token_url: hasTokenUrl ? options.token_url! : '',
     grant_type: options.grant_type ?? 'authorization_code',
     scopes: options.scopes ?? [],
     scope_separator: options.scope_separator ?? ' ',
-    client_auth: options.client_auth ?? 'client_secret_basic',
+    client_auth: options.client_assertion ? 'private_key_jwt' : (options.client_auth ?? 'client_secret_basic'),
     basic_encoding: options.basic_encoding ?? 'form',
     pkce: options.pkce ?? true,
     authorization_params: options.authorization_params ?? {},

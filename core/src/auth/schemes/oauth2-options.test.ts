@@ -3,6 +3,11 @@
  * puts on the wire (authorize URL, token request body, headers, client auth) and what each reads
  * from the token answer into the session.
  */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeProtectedHeader, importSPKI, jwtVerify } from 'jose';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError } from '../../errors.js';
@@ -203,7 +208,9 @@ describe('grant_type password and extension grants', () => {
   });
 
   it('names a missing password secret', async () => {
-    await expect(oauth2Scheme.authenticate(context({ grant_type: 'password' }, { username: 'ann' }))).rejects.toThrow('The acme connection "default" has no password secret.');
+    await expect(oauth2Scheme.authenticate(context({ grant_type: 'password' }, { username: 'ann' }))).rejects.toThrow(
+      'The secret "password" of acme is missing: set CONNECTORS_SECRET_ACME_PASSWORD or run "connectors secrets set acme password".',
+    );
   });
 
   it("sends any other grant as named, with token_params (Zoom's account_credentials)", async () => {
@@ -240,6 +247,140 @@ describe('basic_encoding and client_auth none', () => {
     delete ctx.secrets.client_secret;
     const error = await oauth2Scheme.authenticate(ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
-    expect((error as AuthError).message).toBe('The acme connection "default" has no client_secret secret.');
+    expect((error as AuthError).message).toBe('The secret "client_secret" of acme is missing: set CONNECTORS_SECRET_ACME_CLIENT_SECRET or run "connectors secrets set acme client_secret".');
+  });
+});
+
+function keyPair(type: 'rsa' | 'ec') {
+  const pair = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return {
+    privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+async function verified(jwt: string, publicPem: string, alg: string) {
+  return (await jwtVerify(jwt, await importSPKI(publicPem, alg), { currentDate: NOW })).payload;
+}
+
+describe('client_auth private_key_jwt (RFC 7523 2.2)', () => {
+  it('signs a client assertion with client_private_key (RS256) and kid, sent with client_id', async () => {
+    const { privatePem, publicPem } = keyPair('rsa');
+    const server = tokenServer({ access_token: 'at' });
+    await oauth2Scheme.authenticate(context({ client_auth: 'private_key_jwt', kid: 'key-7' }, { client_private_key: privatePem, client_secret: '' }));
+    const body = server.body() as Record<string, string>;
+    expect(body.client_id).toBe('my client');
+    expect(body.client_assertion_type).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+    expect(body).not.toHaveProperty('client_secret');
+    expect(server.headers()).not.toHaveProperty('authorization');
+    expect(decodeProtectedHeader(body.client_assertion!)).toMatchObject({ alg: 'RS256', kid: 'key-7' });
+    const claims = await verified(body.client_assertion!, publicPem, 'RS256');
+    expect(claims).toMatchObject({ iss: 'my client', sub: 'my client', aud: TOKEN_URL });
+    expect(claims.jti).toEqual(expect.any(String));
+  });
+
+  it('signs ES256 with a P-256 key', async () => {
+    const { privatePem, publicPem } = keyPair('ec');
+    const server = tokenServer({ access_token: 'at' });
+    await oauth2Scheme.authenticate(context({ client_auth: 'private_key_jwt' }, { client_private_key: privatePem }));
+    const assertion = (server.body() as Record<string, string>).client_assertion!;
+    expect(decodeProtectedHeader(assertion).alg).toBe('ES256');
+    expect((await verified(assertion, publicPem, 'ES256')).aud).toBe(TOKEN_URL);
+  });
+
+  it('names a missing client_private_key', async () => {
+    await expect(oauth2Scheme.authenticate(context({ client_auth: 'private_key_jwt' }))).rejects.toThrow(/^The secret "client_private_key" of acme is missing/);
+  });
+});
+
+describe('client_assertion from a file or a command', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'oauth2-assertion-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the file again at every token request', async () => {
+    const file = join(dir, 'token');
+    writeFileSync(file, 'assertion-one\n');
+    const first = tokenServer({ access_token: 'at-1' });
+    const ctx = context({ client_assertion: { file } });
+    delete ctx.secrets.client_secret;
+    await oauth2Scheme.authenticate(ctx);
+    expect(first.body()).toEqual({ grant_type: 'client_credentials', client_id: 'my client', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: 'assertion-one' });
+    writeFileSync(file, 'assertion-two');
+    const second = tokenServer({ access_token: 'at-2' });
+    await oauth2Scheme.authenticate(ctx);
+    expect(second.body()).toMatchObject({ client_assertion: 'assertion-two' });
+  });
+
+  it('a missing or empty file is one sentence, and nothing is sent', async () => {
+    const missing = join(dir, 'nope');
+    await expect(oauth2Scheme.authenticate(context({ client_assertion: { file: missing } }))).rejects.toThrow(`The client_assertion file ${missing} of acme does not exist.`);
+    const empty = join(dir, 'empty');
+    writeFileSync(empty, ' \n');
+    await expect(oauth2Scheme.authenticate(context({ client_assertion: { file: empty } }))).rejects.toThrow(`The client_assertion file ${empty} of acme is empty.`);
+  });
+
+  it('runs the command (no shell) and sends what it prints', async () => {
+    const server = tokenServer({ access_token: 'at' });
+    await oauth2Scheme.authenticate(context({ client_assertion: { command: [process.execPath, '-e', 'process.stdout.write("from-command\\n")'] } }));
+    expect(server.body()).toMatchObject({ client_assertion: 'from-command' });
+  });
+
+  it('a failing command is one sentence that quotes none of its output', async () => {
+    const error = await oauth2Scheme
+      .authenticate(context({ client_assertion: { command: [process.execPath, '-e', 'console.error("leaky-detail"); process.exit(3)'] } }))
+      .catch((e: unknown) => e as Error);
+    expect(error.message).toBe(`The client_assertion command \`${process.execPath}\` of acme exited with code 3.`);
+    expect(error.message).not.toContain('leaky-detail');
+  });
+});
+
+describe('jwt_bearer with subject and service_account_json (Google)', () => {
+  it('signs as the service account for the subject, to its token_uri, with scope as a claim', async () => {
+    const { privatePem, publicPem } = keyPair('rsa');
+    const key = { type: 'service_account', client_email: 'sync@proj.iam.gserviceaccount.com', private_key: privatePem, private_key_id: 'kid-abc', token_uri: `${AS}/google/token` };
+    const server = tokenServer({ access_token: 'ya29.x', expires_in: 3599, token_type: 'Bearer' }, '/google/token');
+    const ctx = context({ grant_type: 'jwt_bearer', token_url: undefined, subject: 'admin@example.com', scopes: ['https://www.googleapis.com/auth/admin.directory.user.readonly', 'openid'] }, { service_account_json: JSON.stringify(key) });
+    delete ctx.secrets.client_id;
+    delete ctx.secrets.client_secret;
+    const session = await oauth2Scheme.authenticate(ctx);
+    expect(session.secrets.oauth_access_token).toBe('ya29.x');
+    const body = server.body() as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(['assertion', 'grant_type']);
+    expect(body.grant_type).toBe('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(decodeProtectedHeader(body.assertion!)).toMatchObject({ alg: 'RS256', kid: 'kid-abc' });
+    const claims = await verified(body.assertion!, publicPem, 'RS256');
+    expect(claims).toMatchObject({ iss: key.client_email, sub: 'admin@example.com', aud: key.token_uri, scope: 'https://www.googleapis.com/auth/admin.directory.user.readonly openid' });
+    expect(claims.exp! - claims.iat!).toBe(3600);
+  });
+
+  it('without subject sends no sub; the option token_url wins over token_uri', async () => {
+    const { privatePem, publicPem } = keyPair('rsa');
+    const key = { client_email: 'sa@x.iam.gserviceaccount.com', private_key: privatePem, token_uri: 'https://elsewhere.example.com/token' };
+    const server = tokenServer({ access_token: 'at' });
+    await oauth2Scheme.authenticate(context({ grant_type: 'jwt_bearer' }, { service_account_json: JSON.stringify(key) }));
+    const claims = await verified((server.body() as Record<string, string>).assertion!, publicPem, 'RS256');
+    expect(claims.sub).toBeUndefined();
+    expect(claims.aud).toBe(TOKEN_URL);
+  });
+
+  it('a service_account_json that is not a key file is one sentence', async () => {
+    await expect(oauth2Scheme.authenticate(context({ grant_type: 'jwt_bearer' }, { service_account_json: 'not json' }))).rejects.toThrow(
+      'The service_account_json secret of acme is not JSON; store the whole key file.',
+    );
+    await expect(oauth2Scheme.authenticate(context({ grant_type: 'jwt_bearer' }, { service_account_json: '{"client_email": "a@b"}' }))).rejects.toThrow(
+      'The service_account_json secret of acme has no private_key string.',
+    );
+  });
+
+  it('jwt_bearer with the client_secret key: subject replaces sub, kid is set', async () => {
+    const { privatePem, publicPem } = keyPair('ec');
+    const server = tokenServer({ access_token: 'at' });
+    await oauth2Scheme.authenticate(context({ grant_type: 'jwt_bearer', subject: 'user-9', kid: 'k1' }, { client_secret: privatePem }));
+    const assertion = (server.body() as Record<string, string>).assertion!;
+    expect(decodeProtectedHeader(assertion).kid).toBe('k1');
+    expect(await verified(assertion, publicPem, 'ES256')).toMatchObject({ iss: 'my client', sub: 'user-9' });
   });
 });

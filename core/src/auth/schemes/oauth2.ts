@@ -23,12 +23,17 @@
  */
 import { AuthError, UsageError } from '../../errors.js';
 import { loadSchema } from '../../schema/load-schema.js';
+import { secretEnvName } from '../../secrets/env-name.js';
+import { MissingSecretError } from '../../secrets/missing-secret-error.js';
 import { defineAuthScheme, type AuthContext, type LoginContext, type LoginFlow, type Session } from '../../plugin-api.js';
 import { renderSchemeTemplates } from '../render-scheme-templates.js';
 import { buildAuthorizationUrl } from '../oauth/authorize-url.js';
 import { deviceAuthorizationRequest, deviceCodeGrant } from '../oauth/device-authorization.js';
 import { discoverEndpoints } from '../oauth/discovery.js';
+import { readClientAssertion } from '../oauth/client-assertion.js';
+import type { ClientCredentials } from '../oauth/client-auth.js';
 import { createJwtAssertion } from '../oauth/jwt-assertion.js';
+import { parseServiceAccountKey } from '../oauth/service-account.js';
 import { readOAuth2Options, type OAuth2Options } from '../oauth/oauth2-options.js';
 import { createOAuth2Session as createSession } from '../oauth/oauth2-session.js';
 import { calculateCodeChallenge, generateCodeVerifier, generateState } from '../oauth/pkce.js';
@@ -47,13 +52,13 @@ export type { OAuth2Options } from '../oauth/oauth2-options.js';
 
 const readOptions = readOAuth2Options;
 
+/**
+ * A secret the grant needs. The scheme declares them all optional (which ones a connection needs
+ * depends on its options), so a missing one is reported here, as the runtime reports a required one.
+ */
 function requireSecret(ctx: AuthContext, name: string): string {
   const value = ctx.secrets[name];
-  if (!value) {
-    throw new AuthError(`The ${ctx.connector} connection "${ctx.connection}" has no ${name} secret.`, {
-      hint: `Set it with \`connectors secrets set ${ctx.connector} ${name}\`.`,
-    });
-  }
+  if (!value) throw new MissingSecretError(ctx.connector, ctx.connection, [{ name, env: secretEnvName(ctx.connector, name) }]);
   return value;
 }
 
@@ -70,16 +75,44 @@ function renderTokenHeaders(ctx: AuthContext, options: OAuth2Options): Record<st
   return renderSchemeTemplates(options.token_headers, { config: ctx.config, secrets: ctx.secrets }, `${ctx.connector} auth.token_headers`);
 }
 
-/** The client's credentials: a public client (`client_auth: none`) has no secret. */
-function clientCredentials(ctx: AuthContext, options: OAuth2Options): { clientId: string; clientSecret: string } {
-  const clientId = requireSecret(ctx, 'client_id');
-  return { clientId, clientSecret: options.client_auth === 'none' ? '' : requireSecret(ctx, 'client_secret') };
+/**
+ * The client assertion of `private_key_jwt`: read from `client_assertion` (file or program) when
+ * set, else signed now with the `client_private_key` secret (RFC 7523 2.2: `iss` = `sub` =
+ * client_id, `aud` = the token endpoint).
+ */
+async function createClientAssertion(ctx: AuthContext, options: OAuth2Options, clientId: string, tokenUrl: string): Promise<string> {
+  if (options.client_assertion) return readClientAssertion(ctx.connector, options.client_assertion);
+  return createJwtAssertion({
+    clientId,
+    audience: tokenUrl,
+    privateKey: requireSecret(ctx, 'client_private_key'),
+    now: ctx.now(),
+    ...(options.kid ? { keyId: options.kid } : {}),
+    keyHint: 'For client_auth private_key_jwt the client_private_key secret holds the PEM private key.',
+  });
 }
 
-/** The token endpoint of every grant; `refresh` moves it to `refresh_url` and adds `refresh_params`. */
-function tokenEndpoint(ctx: AuthContext, options: OAuth2Options, use: { withClient?: boolean; refresh?: boolean } = {}): TokenEndpoint {
+/** The client's credentials: a public client (`client_auth: none`) has no secret, `private_key_jwt` an assertion. */
+async function clientCredentials(ctx: AuthContext, options: OAuth2Options, tokenUrl: string): Promise<ClientCredentials> {
+  const clientId = requireSecret(ctx, 'client_id');
+  switch (options.client_auth) {
+    case 'none':
+      return { clientId, clientSecret: '' };
+    case 'private_key_jwt':
+      return { clientId, clientSecret: '', assertion: await createClientAssertion(ctx, options, clientId, tokenUrl) };
+    default:
+      return { clientId, clientSecret: requireSecret(ctx, 'client_secret') };
+  }
+}
+
+/**
+ * The token endpoint of one token request (client assertions are made per request);
+ * `refresh` moves it to `refresh_url` and adds `refresh_params`.
+ */
+async function tokenEndpoint(ctx: AuthContext, options: OAuth2Options, use: { withClient?: boolean; refresh?: boolean; tokenUrl?: string } = {}): Promise<TokenEndpoint> {
+  const tokenUrl = use.tokenUrl ?? (use.refresh ? (options.refresh_url ?? options.token_url) : options.token_url);
   const endpoint: TokenEndpoint = {
-    tokenUrl: use.refresh ? (options.refresh_url ?? options.token_url) : options.token_url,
+    tokenUrl,
     clientAuth: options.client_auth,
     extraParams: use.refresh ? { ...extraParams(options), ...options.refresh_params } : extraParams(options),
     format: options.token_request_format,
@@ -88,8 +121,48 @@ function tokenEndpoint(ctx: AuthContext, options: OAuth2Options, use: { withClie
     scopeSeparator: options.scope_separator,
     response: { paths: options.token_response, expiresInUnit: options.expires_in_unit },
   };
-  if (use.withClient ?? true) endpoint.client = clientCredentials(ctx, options);
+  if (use.withClient ?? true) endpoint.client = await clientCredentials(ctx, options, tokenUrl);
   return endpoint;
+}
+
+/**
+ * The JWT bearer grant (RFC 7523 2.1). With the `service_account_json` secret (Google): `iss` =
+ * client_email, `sub` = `subject` (domain-wide delegation) or none, `aud` = token endpoint =
+ * `token_url` or the key's `token_uri`, `scope` as a claim, `kid` = private_key_id. Else the
+ * `client_secret` secret holds the PEM key and `iss` = client_id, `sub` = `subject` or client_id.
+ */
+async function authenticateWithJwtBearer(ctx: AuthContext, options: OAuth2Options): Promise<Session> {
+  const serviceAccount = ctx.secrets.service_account_json;
+  if (serviceAccount) {
+    const key = parseServiceAccountKey(ctx.connector, serviceAccount);
+    const tokenUrl = options.token_url || key.tokenUri;
+    if (!tokenUrl) throw new AuthError(`The oauth2 auth block of ${ctx.connector} has no token_url and its service_account_json has no token_uri.`);
+    const keyId = options.kid ?? key.privateKeyId;
+    const assertion = await createJwtAssertion({
+      clientId: key.clientEmail,
+      subject: options.subject || false,
+      audience: tokenUrl,
+      privateKey: key.privateKey,
+      now: ctx.now(),
+      lifetime: 3600,
+      ...(options.scopes.length > 0 ? { claims: { scope: options.scopes.join(' ') } } : {}),
+      ...(keyId ? { keyId } : {}),
+      keyHint: 'The private_key of the service_account_json secret must be the PEM key of the key file.',
+    });
+    const tokens = await jwtBearerGrant(ctx.http, await tokenEndpoint(ctx, options, { withClient: false, tokenUrl }), { assertion });
+    return createOAuth2Session(ctx, options, tokens);
+  }
+  if (!options.token_url) throw new AuthError(`The oauth2 auth block of ${ctx.connector} has no token_url.`);
+  const assertion = await createJwtAssertion({
+    clientId: requireSecret(ctx, 'client_id'),
+    ...(options.subject ? { subject: options.subject } : {}),
+    audience: options.token_url,
+    privateKey: requireSecret(ctx, 'client_secret'),
+    now: ctx.now(),
+    ...(options.kid ? { keyId: options.kid } : {}),
+  });
+  const tokens = await jwtBearerGrant(ctx.http, await tokenEndpoint(ctx, options, { withClient: false }), { assertion, scopes: options.scopes });
+  return createOAuth2Session(ctx, options, tokens);
 }
 
 /** The session of a token answer; `previous` lends its refresh token and token_values when the answer lacks them. */
@@ -107,7 +180,7 @@ async function renewWithRefreshToken(ctx: AuthContext, options: OAuth2Options, p
     });
   }
   try {
-    const tokens = await refreshTokenGrant(ctx.http, tokenEndpoint(ctx, options, { refresh: true }), refreshToken);
+    const tokens = await refreshTokenGrant(ctx.http, await tokenEndpoint(ctx, options, { refresh: true }), refreshToken);
     return createOAuth2Session(ctx, options, tokens, { refreshToken, values: previous?.values });
   } catch (error) {
     if (error instanceof AuthError && error.providerError) {
@@ -127,25 +200,17 @@ async function authenticateOAuth2(ctx: AuthContext, previous?: Session): Promise
   const scopes = options.scopes;
   switch (options.grant_type) {
     case 'client_credentials':
-      return createOAuth2Session(ctx, options, await clientCredentialsGrant(ctx.http, tokenEndpoint(ctx, options), { scopes }));
-    case 'jwt_bearer': {
-      const assertion = await createJwtAssertion({
-        clientId: requireSecret(ctx, 'client_id'),
-        audience: options.token_url,
-        privateKey: requireSecret(ctx, 'client_secret'),
-        now: ctx.now(),
-      });
-      const tokens = await jwtBearerGrant(ctx.http, tokenEndpoint(ctx, options, { withClient: false }), { assertion, scopes });
-      return createOAuth2Session(ctx, options, tokens);
-    }
+      return createOAuth2Session(ctx, options, await clientCredentialsGrant(ctx.http, await tokenEndpoint(ctx, options), { scopes }));
+    case 'jwt_bearer':
+      return authenticateWithJwtBearer(ctx, options);
     case 'password': {
       const credentials = { username: requireSecret(ctx, 'username'), password: requireSecret(ctx, 'password'), scopes };
-      return createOAuth2Session(ctx, options, await passwordGrant(ctx.http, tokenEndpoint(ctx, options), credentials));
+      return createOAuth2Session(ctx, options, await passwordGrant(ctx.http, await tokenEndpoint(ctx, options), credentials));
     }
     case 'authorization_code':
       return renewWithRefreshToken(ctx, options, previous);
     default:
-      return createOAuth2Session(ctx, options, await extensionGrant(ctx.http, tokenEndpoint(ctx, options), { grantType: options.grant_type, scopes }));
+      return createOAuth2Session(ctx, options, await extensionGrant(ctx.http, await tokenEndpoint(ctx, options), { grantType: options.grant_type, scopes }));
   }
 }
 
@@ -196,7 +261,7 @@ async function chooseLoginFlow(ctx: AuthContext, request: { device: boolean }): 
  */
 async function loginWithDeviceCode(ctx: LoginContext, options: OAuth2Options, deviceAuthorizationUrl: string): Promise<Session> {
   const clientId = requireSecret(ctx, 'client_id');
-  const token = tokenEndpoint(ctx, options);
+  const token = await tokenEndpoint(ctx, options);
   const extra: Record<string, string> = {};
   if (options.audience) extra.audience = options.audience;
   if (options.resource) extra.resource = options.resource;
@@ -287,7 +352,7 @@ async function loginOAuth2(ctx: LoginContext): Promise<Session> {
   }
   const code = callback.get('code');
   if (!code) throw new AuthError('The login callback carried no authorization code.');
-  const tokens = await authorizationCodeGrant(ctx.http, tokenEndpoint(ctx, options), { code, redirectUri: ctx.redirectUri, codeVerifier });
+  const tokens = await authorizationCodeGrant(ctx.http, await tokenEndpoint(ctx, options), { code, redirectUri: ctx.redirectUri, codeVerifier });
   return createOAuth2Session(ctx, options, tokens);
 }
 
@@ -298,13 +363,15 @@ export const oauth2Scheme = defineAuthScheme({
   description:
     'OAuth 2.0: client_credentials, authorization_code with refresh, jwt_bearer, password, or an extension grant. For jwt_bearer the client_secret secret holds the PEM private key that signs the assertion.',
   options: loadSchema('auth/oauth2.json'),
-  // client_secret is optional here because a public client (client_auth: none) has none; the
-  // grants that need it say so when it is missing. username and password serve grant_type password.
+  // All optional: which secrets a connection needs depends on its options (a public client has no
+  // client_secret, a Google service account no client_id); the grant names a missing one.
   requiredSecrets: [
-    { name: 'client_id', description: 'The OAuth client id.' },
+    { name: 'client_id', description: 'The OAuth client id (not for jwt_bearer with service_account_json).', optional: true },
     { name: 'client_secret', description: 'The OAuth client secret (for jwt_bearer: the PEM private key; none for client_auth: none).', optional: true },
     { name: 'username', description: 'The resource owner\'s user name, for grant_type password.', optional: true },
     { name: 'password', description: 'The resource owner\'s password, for grant_type password.', optional: true },
+    { name: 'client_private_key', description: 'The PEM private key that signs the client assertion, for client_auth private_key_jwt.', optional: true },
+    { name: 'service_account_json', description: 'A Google service account key file (JSON), for grant_type jwt_bearer.', optional: true },
   ],
   templatedOptions: { token_headers: ['config', 'secrets'] },
   injectedSecrets: [
