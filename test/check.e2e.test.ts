@@ -218,8 +218,13 @@ describe('schemes', () => {
     });
     expect(byName.oauth2).toMatchObject({
       requiredSecrets: [
-        { name: 'client_id', env: 'CONNECTORS_SECRET_<CONNECTOR>_CLIENT_ID', optional: false },
-        { name: 'client_secret', env: 'CONNECTORS_SECRET_<CONNECTOR>_CLIENT_SECRET', optional: false },
+        // Optional for the scheme: which ones a connection needs depends on its options (section 12).
+        { name: 'client_id', env: 'CONNECTORS_SECRET_<CONNECTOR>_CLIENT_ID', optional: true },
+        { name: 'client_secret', env: 'CONNECTORS_SECRET_<CONNECTOR>_CLIENT_SECRET', optional: true },
+        { name: 'username', env: 'CONNECTORS_SECRET_<CONNECTOR>_USERNAME', optional: true },
+        { name: 'password', env: 'CONNECTORS_SECRET_<CONNECTOR>_PASSWORD', optional: true },
+        { name: 'client_private_key', env: 'CONNECTORS_SECRET_<CONNECTOR>_CLIENT_PRIVATE_KEY', optional: true },
+        { name: 'service_account_json', env: 'CONNECTORS_SECRET_<CONNECTOR>_SERVICE_ACCOUNT_JSON', optional: true },
       ],
       injectedSecrets: [{ name: 'oauth_access_token' }, { name: 'oauth_refresh_token' }, { name: 'oauth_client_id' }, { name: 'oauth_client_secret' }],
     });
@@ -242,6 +247,6 @@ describe('schemes', () => {
     expect(lines[0]).toMatch(/^SCHEME\s+ORIGIN\s+REQUIRED SECRETS\s+INJECTED SECRETS$/);
     expect(lines).toContainEqual(expect.stringMatching(/^basic\s+built-in\s+username, password\s+username, password$/));
     expect(lines).toContainEqual(expect.stringMatching(/^none\s+built-in\s+-\s+-$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^oauth2\s+built-in\s+client_id, client_secret\s+oauth_access_token, oauth_refresh_token, oauth_client_id, oauth_client_secret$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^oauth2\s+built-in\s+client_id\?, client_secret\?, username\?, password\?, client_private_key\?, service_account_json\?\s+oauth_access_token, oauth_refresh_token, oauth_client_id, oauth_client_secret$/));
   });
 });

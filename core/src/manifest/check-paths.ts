@@ -1,6 +1,7 @@
 /**
  * Dot paths in a manifest (DESIGN.md section 8 "Record paths"): `records`, `cursor_path`,
- * `next_url_path`, `incremental.cursor_field` and the jwt and login schemes' `response` paths must parse the
+ * `next_url_path`, `incremental.cursor_field`, the jwt and login schemes' `response` paths and
+ * the oauth2 scheme's `token_response` and `token_values` paths must parse the
  * way a run parses them, so `validate` refuses `paging.next.`, `["x`, `.` and `a..b`.
  */
 import { ManifestError } from '../errors.js';
@@ -56,5 +57,11 @@ export function checkPaths(manifest: Obj, report: Report): void {
     };
     checkResponse(auth.response, ['auth', 'response']);
     if (isObject(auth.refresh)) checkResponse(auth.refresh.response, ['auth', 'refresh', 'response']);
+  }
+  if (isObject(auth) && auth.scheme === 'oauth2') {
+    for (const option of ['token_response', 'token_values']) {
+      const paths = auth[option];
+      if (isObject(paths)) for (const [key, value] of Object.entries(paths)) check(value, ['auth', option, key]);
+    }
   }
 }

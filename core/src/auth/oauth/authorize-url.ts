@@ -12,14 +12,17 @@ export interface AuthorizationUrlOptions {
   codeChallenge?: string;
   /** Sent only when set (DESIGN.md section 8 "auth login"). */
   prompt?: string;
-  /** Further parameters, e.g. `audience` or `resource`. */
+  /** Further parameters: the manifest's `authorization_params`, `audience`, `resource`. */
   extraParams?: Record<string, string>;
+  /** Joins `scope`; default a space (`","` and `"+"` occur). */
+  scopeSeparator?: string;
 }
 
 /**
- * Builds the authorization URL: `response_type=code`, `client_id`, `redirect_uri`, `scope`
- * (space-joined), `state`, `code_challenge` with `code_challenge_method=S256`, and `prompt` only
- * when asked. Query parameters already in `authorizeUrl` are kept.
+ * Builds the authorization URL: the extra parameters, then `response_type=code`, `client_id`,
+ * `redirect_uri`, `scope` (joined with `scopeSeparator`), `state`, `code_challenge` with
+ * `code_challenge_method=S256`, and `prompt` only when asked (it wins over an extra `prompt`).
+ * Query parameters already in `authorizeUrl` are kept.
  */
 export function buildAuthorizationUrl(options: AuthorizationUrlOptions): URL {
   const url = new URL(options.authorizeUrl);
@@ -27,7 +30,7 @@ export function buildAuthorizationUrl(options: AuthorizationUrlOptions): URL {
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', options.clientId);
   url.searchParams.set('redirect_uri', options.redirectUri);
-  if (options.scopes && options.scopes.length > 0) url.searchParams.set('scope', options.scopes.join(' '));
+  if (options.scopes && options.scopes.length > 0) url.searchParams.set('scope', options.scopes.join(options.scopeSeparator ?? ' '));
   url.searchParams.set('state', options.state);
   if (options.codeChallenge) {
     url.searchParams.set('code_challenge', options.codeChallenge);

@@ -8,8 +8,8 @@
  */
 import { AuthError } from '../../errors.js';
 import type { HttpClient, HttpResponse } from '../../plugin-api.js';
-import { applyClientAuth, type ClientAuthMethod, type ClientCredentials } from './client-auth.js';
-import { processTokenResponse, sendTokenRequest, type TokenEndpoint, type TokenSet } from './token-request.js';
+import { applyClientAuth, type BasicEncoding, type ClientAuthMethod, type ClientCredentials } from './client-auth.js';
+import { processTokenResponse, sendTokenRequest, type TokenEndpoint, type TokenResponseOptions, type TokenSet } from './token-request.js';
 
 /** The grant type of the device access token request (RFC 8628 3.4). */
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -27,6 +27,10 @@ export interface DeviceAuthorizationEndpoint {
   clientAuth?: ClientAuthMethod;
   /** Further form parameters, e.g. `audience` or `resource`. */
   extraParams?: Record<string, string>;
+  /** How client_secret_basic encodes the pair; default `form`. */
+  basicEncoding?: BasicEncoding;
+  /** Joins `scope`; default a space. */
+  scopeSeparator?: string;
 }
 
 /** A checked device authorization answer (RFC 8628 3.2). */
@@ -51,9 +55,9 @@ export async function sendDeviceAuthorizationRequest(
   options: { clientId: string; scopes?: readonly string[] },
 ): Promise<HttpResponse> {
   const form: Record<string, string> = { ...endpoint.extraParams, client_id: options.clientId };
-  if (options.scopes && options.scopes.length > 0) form.scope = options.scopes.join(' ');
+  if (options.scopes && options.scopes.length > 0) form.scope = options.scopes.join(endpoint.scopeSeparator ?? ' ');
   const request = { form, headers: { accept: 'application/json' } as Record<string, string> };
-  if (endpoint.client) applyClientAuth(endpoint.clientAuth ?? 'client_secret_basic', endpoint.client, request);
+  if (endpoint.client) applyClientAuth(endpoint.clientAuth ?? 'client_secret_basic', endpoint.client, request, endpoint.basicEncoding);
   return http.request({ method: 'POST', url: endpoint.deviceAuthorizationUrl, form: request.form, headers: request.headers, throwHttpErrors: false });
 }
 
@@ -149,7 +153,7 @@ export async function deviceCodeGrantRequest(
  * `access_denied` and `expired_token` are {@link AuthError}s that say what happened, and anything
  * else goes through {@link processTokenResponse}.
  */
-export function processDeviceCodeResponse(response: HttpResponse): DeviceCodePoll {
+export function processDeviceCodeResponse(response: HttpResponse, tokenResponse?: TokenResponseOptions): DeviceCodePoll {
   let error: unknown;
   try {
     error = (JSON.parse(response.body) as Record<string, unknown> | null)?.error;
@@ -167,7 +171,7 @@ export function processDeviceCodeResponse(response: HttpResponse): DeviceCodePol
     case 'expired_token':
       throw expiredError(response.status);
   }
-  return { status: 'tokens', tokens: processTokenResponse(response) };
+  return { status: 'tokens', tokens: processTokenResponse(response, tokenResponse) };
 }
 
 function expiredError(status?: number): AuthError {
@@ -207,7 +211,7 @@ export async function deviceCodeGrant(http: HttpClient, endpoint: TokenEndpoint,
   let interval = options.interval;
   for (;;) {
     await sleep(interval * 1000);
-    const poll = processDeviceCodeResponse(await deviceCodeGrantRequest(http, endpoint, options));
+    const poll = processDeviceCodeResponse(await deviceCodeGrantRequest(http, endpoint, options), endpoint.response);
     if (poll.status === 'tokens') return poll.tokens;
     if (poll.status === 'slow_down') interval += SLOW_DOWN_STEP;
     if (now().getTime() >= deadline) throw expiredError();

@@ -5,7 +5,7 @@ import { AuthError } from '../../errors.js';
 import type { HttpResponse } from '../../plugin-api.js';
 import { applyClientAuth, clientSecretBasicHeader } from './client-auth.js';
 import { createJwtAssertion } from './jwt-assertion.js';
-import { processTokenResponse } from './token-request.js';
+import { parseExpiresAt, processTokenResponse } from './token-request.js';
 
 function answer(status: number, body: unknown): HttpResponse {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -70,5 +70,32 @@ describe('createJwtAssertion', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     expect(rsa).toContain('BEGIN RSA PRIVATE KEY');
     expect(decodeProtectedHeader(await createJwtAssertion({ clientId: 'c', audience: 'a', privateKey: rsa, now })).alg).toBe('RS256');
+  });
+});
+
+describe('processTokenResponse with token_response paths', () => {
+  it('reads moved fields and leaves the others at their RFC names', () => {
+    const tokens = processTokenResponse(answer(200, { data: { token: 'a', kind: 'mac' }, refresh_token: 'r', expires_in: 90 }), {
+      paths: { access_token: 'data.token', token_type: 'data.kind' },
+    });
+    expect(tokens).toMatchObject({ accessToken: 'a', tokenType: 'mac', refreshToken: 'r', expiresIn: 90 });
+  });
+  it('does not read inherited properties', () => {
+    expect(() => processTokenResponse(answer(200, { access_token: 'a', data: {} }), { paths: { access_token: 'data.constructor' } })).toThrow(/access_token \(at data\.constructor\)/);
+  });
+  it('converts milliseconds', () => {
+    expect(processTokenResponse(answer(200, { access_token: 'a', expires_in: 1500 }), { expiresInUnit: 'ms' }).expiresIn).toBe(1.5);
+  });
+});
+
+describe('parseExpiresAt', () => {
+  it('reads epoch seconds as a number or digits, and ISO-8601 times', () => {
+    expect(parseExpiresAt(1700000000)).toEqual(new Date(1700000000_000));
+    expect(parseExpiresAt('1700000000')).toEqual(new Date(1700000000_000));
+    expect(parseExpiresAt('2025-03-01T12:00:00+01:00')).toEqual(new Date('2025-03-01T11:00:00Z'));
+    expect(parseExpiresAt('2025-03-01T12:00:00.5Z')).toEqual(new Date('2025-03-01T12:00:00.500Z'));
+  });
+  it('refuses what is no time', () => {
+    for (const value of ['soon', '', 'Tue, 01 Mar 2025 12:00:00 GMT', -5, true, {}]) expect(parseExpiresAt(value)).toBeUndefined();
   });
 });

@@ -6,7 +6,29 @@
  */
 import { AuthError } from '../../errors.js';
 import type { HttpClient, HttpResponse } from '../../plugin-api.js';
-import { applyClientAuth, type ClientAuthMethod, type ClientCredentials } from './client-auth.js';
+import { parsePath } from '../../streams/records.js';
+import { lookupPath } from '../../templates/render.js';
+import { applyClientAuth, type BasicEncoding, type ClientAuthMethod, type ClientCredentials } from './client-auth.js';
+
+/**
+ * Where the token answer keeps its fields (the manifest's `token_response`): dot paths, e.g.
+ * Slack's user token at `authed_user.access_token`. Unset fields use the RFC 6749 names; an
+ * `expires_at` (epoch seconds or ISO-8601) is read only when its path is set.
+ */
+export interface TokenResponsePaths {
+  access_token?: string;
+  refresh_token?: string;
+  expires_in?: string;
+  expires_at?: string;
+  token_type?: string;
+}
+
+/** How a token answer is read: its field paths, and whether `expires_in` counts seconds or milliseconds. */
+export interface TokenResponseOptions {
+  paths?: TokenResponsePaths;
+  /** Default `s`. */
+  expiresInUnit?: 's' | 'ms';
+}
 
 /** Where and how to ask for tokens. */
 export interface TokenEndpoint {
@@ -17,6 +39,16 @@ export interface TokenEndpoint {
   clientAuth?: ClientAuthMethod;
   /** Sent on every token request: audience, resource and the manifest's `token_params`. */
   extraParams?: Record<string, string>;
+  /** The body's encoding: `form` (default, RFC 6749) or `json`. */
+  format?: 'form' | 'json';
+  /** Extra headers (the manifest's rendered `token_headers`); client authentication wins over them. */
+  headers?: Record<string, string>;
+  /** How client_secret_basic encodes the pair; default `form`. */
+  basicEncoding?: BasicEncoding;
+  /** Joins `scope`; default a space. */
+  scopeSeparator?: string;
+  /** How the answer is read. */
+  response?: TokenResponseOptions;
 }
 
 /** A checked token answer. */
@@ -26,6 +58,8 @@ export interface TokenSet {
   tokenType: string;
   /** Seconds, when the server said. */
   expiresIn?: number;
+  /** When the token expires, when the server said so in absolute terms (`token_response.expires_at`). */
+  expiresAt?: Date;
   refreshToken?: string;
   scope?: string;
   idToken?: string;
@@ -33,16 +67,25 @@ export interface TokenSet {
   raw: Record<string, unknown>;
 }
 
-/** Sends one token request: a form POST with the grant's parameters, extras and client auth. */
+/** Header names lower-cased, so a manifest's `Accept` replaces the default `accept`. */
+function lowerCaseHeaders(headers: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/**
+ * Sends one token request: a POST with the grant's parameters, extras and client auth, as a form
+ * (default) or a JSON body, with the endpoint's extra headers.
+ */
 export async function sendTokenRequest(
   http: HttpClient,
   endpoint: TokenEndpoint,
   params: Record<string, string>,
 ): Promise<HttpResponse> {
   // The grant's own parameters win over token_params.
-  const request = { form: { ...endpoint.extraParams, ...params }, headers: { accept: 'application/json' } as Record<string, string> };
-  if (endpoint.client) applyClientAuth(endpoint.clientAuth ?? 'client_secret_basic', endpoint.client, request);
-  return http.request({ method: 'POST', url: endpoint.tokenUrl, form: request.form, headers: request.headers, throwHttpErrors: false });
+  const request = { form: { ...endpoint.extraParams, ...params }, headers: { accept: 'application/json', ...lowerCaseHeaders(endpoint.headers) } };
+  if (endpoint.client) applyClientAuth(endpoint.clientAuth ?? 'client_secret_basic', endpoint.client, request, endpoint.basicEncoding);
+  const body = endpoint.format === 'json' ? { json: request.form } : { form: request.form };
+  return http.request({ method: 'POST', url: endpoint.tokenUrl, ...body, headers: request.headers, throwHttpErrors: false });
 }
 
 function where(response: HttpResponse): string {
@@ -51,10 +94,11 @@ function where(response: HttpResponse): string {
 
 /**
  * Checks a token answer: the status and the provider's `error`/`error_description` (an
- * {@link AuthError} carrying them), then `access_token`, `token_type`, `expires_in`,
- * `refresh_token`, `scope` and `id_token`, each failure naming the field.
+ * {@link AuthError} carrying them), then `access_token`, `token_type`, `expires_in` (or
+ * `expires_at`), `refresh_token`, `scope` and `id_token`, each failure naming the field and the
+ * path it was read at. `options.paths` moves fields (`token_response`).
  */
-export function processTokenResponse(response: HttpResponse): TokenSet {
+export function processTokenResponse(response: HttpResponse, options: TokenResponseOptions = {}): TokenSet {
   let body: unknown;
   try {
     body = JSON.parse(response.body);
@@ -74,24 +118,40 @@ export function processTokenResponse(response: HttpResponse): TokenSet {
     });
   }
   if (!json) throw new AuthError(`${where(response)} answered with JSON that is not an object.`, { status: response.status });
-  const field = (name: string, problem: string): AuthError =>
-    new AuthError(`${where(response)} answered without a valid ${name}: ${problem}.`, { status: response.status });
+  const paths = options.paths ?? {};
+  const pathOf = (name: keyof TokenResponsePaths): string => paths[name] ?? name;
+  const read = (name: keyof TokenResponsePaths): unknown => readDotPath(json, pathOf(name));
+  const field = (name: keyof TokenResponsePaths | 'scope' | 'id_token', problem: string): AuthError => {
+    const at = name !== 'scope' && name !== 'id_token' && pathOf(name) !== name ? ` (at ${pathOf(name)})` : '';
+    return new AuthError(`${where(response)} answered without a valid ${name}${at}: ${problem}.`, { status: response.status });
+  };
 
-  if (typeof json.access_token !== 'string' || json.access_token === '') throw field('access_token', 'it is missing or empty');
-  if (json.token_type !== undefined && typeof json.token_type !== 'string') throw field('token_type', 'it is not a string');
-  const tokenSet: TokenSet = { accessToken: json.access_token, tokenType: (json.token_type as string | undefined) ?? 'Bearer', raw: json };
+  const accessToken = read('access_token');
+  if (typeof accessToken !== 'string' || accessToken === '') throw field('access_token', 'it is missing or empty');
+  const tokenType = read('token_type');
+  if (tokenType !== undefined && tokenType !== null && typeof tokenType !== 'string') throw field('token_type', 'it is not a string');
+  const tokenSet: TokenSet = { accessToken, tokenType: typeof tokenType === 'string' && tokenType !== '' ? tokenType : 'Bearer', raw: json };
 
-  if (json.expires_in !== undefined && json.expires_in !== null) {
-    const expiresIn = typeof json.expires_in === 'string' ? Number(json.expires_in) : json.expires_in;
-    if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn < 0) throw field('expires_in', 'it is not a number of seconds');
-    tokenSet.expiresIn = expiresIn;
+  const expiresIn = read('expires_in');
+  if (expiresIn !== undefined && expiresIn !== null) {
+    const value = typeof expiresIn === 'string' && expiresIn.trim() !== '' ? Number(expiresIn) : expiresIn;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw field('expires_in', `it is not a number of ${options.expiresInUnit === 'ms' ? 'milliseconds' : 'seconds'}`);
+    tokenSet.expiresIn = options.expiresInUnit === 'ms' ? value / 1000 : value;
   }
-  for (const [name, key] of [
-    ['refresh_token', 'refreshToken'],
-    ['scope', 'scope'],
-    ['id_token', 'idToken'],
+  if (paths.expires_at !== undefined) {
+    const expiresAt = read('expires_at');
+    if (expiresAt !== undefined && expiresAt !== null) {
+      const date = parseExpiresAt(expiresAt);
+      if (!date) throw field('expires_at', 'it is neither epoch seconds nor an ISO-8601 time');
+      tokenSet.expiresAt = date;
+    }
+  }
+  const refreshToken = read('refresh_token');
+  for (const [name, key, value] of [
+    ['refresh_token', 'refreshToken', refreshToken],
+    ['scope', 'scope', json.scope],
+    ['id_token', 'idToken', json.id_token],
   ] as const) {
-    const value = json[name];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') throw field(name, 'it is not a string');
     if (value !== '') tokenSet[key] = value;
@@ -99,9 +159,30 @@ export function processTokenResponse(response: HttpResponse): TokenSet {
   return tokenSet;
 }
 
-function withScope(params: Record<string, string>, scopes?: readonly string[]): Record<string, string> {
-  if (scopes && scopes.length > 0) params.scope = scopes.join(' ');
+/** The value at a dot path (`authed_user.access_token`), own properties only; `undefined` when absent. */
+export function readDotPath(root: unknown, path: string): unknown {
+  return lookupPath(root, parsePath(path));
+}
+
+/** An absolute expiry: epoch seconds (a number or a string of digits) or an ISO-8601 time. */
+export function parseExpiresAt(value: unknown): Date | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value > 0 ? new Date(value * 1000) : undefined;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return new Date(Number(value) * 1000);
+  // ISO-8601 only: a date, then optionally a time with a zone.
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}
+
+function withScope(params: Record<string, string>, scopes: readonly string[] | undefined, endpoint: TokenEndpoint): Record<string, string> {
+  if (scopes && scopes.length > 0) params.scope = scopes.join(endpoint.scopeSeparator ?? ' ');
   return params;
+}
+
+/** Sends a token request and checks its answer as the endpoint says. */
+async function requestTokens(http: HttpClient, endpoint: TokenEndpoint, params: Record<string, string>): Promise<TokenSet> {
+  return processTokenResponse(await sendTokenRequest(http, endpoint, params), endpoint.response);
 }
 
 /** The client_credentials grant (RFC 6749 4.4). */
@@ -110,7 +191,7 @@ export async function clientCredentialsGrant(
   endpoint: TokenEndpoint,
   options: { scopes?: readonly string[] } = {},
 ): Promise<TokenSet> {
-  return processTokenResponse(await sendTokenRequest(http, endpoint, withScope({ grant_type: 'client_credentials' }, options.scopes)));
+  return requestTokens(http, endpoint, withScope({ grant_type: 'client_credentials' }, options.scopes, endpoint));
 }
 
 /**
@@ -118,7 +199,7 @@ export async function clientCredentialsGrant(
  * `scope`, so the server keeps the scope granted before (DESIGN.md section 8 "Refresh requests").
  */
 export async function refreshTokenGrant(http: HttpClient, endpoint: TokenEndpoint, refreshToken: string): Promise<TokenSet> {
-  return processTokenResponse(await sendTokenRequest(http, endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken }));
+  return requestTokens(http, endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken });
 }
 
 /** The authorization_code grant's token request (RFC 6749 4.1.3, with the PKCE verifier of RFC 7636). */
@@ -129,7 +210,7 @@ export async function authorizationCodeGrant(
 ): Promise<TokenSet> {
   const params: Record<string, string> = { grant_type: 'authorization_code', code: options.code, redirect_uri: options.redirectUri };
   if (options.codeVerifier) params.code_verifier = options.codeVerifier;
-  return processTokenResponse(await sendTokenRequest(http, endpoint, params));
+  return requestTokens(http, endpoint, params);
 }
 
 /** The JWT bearer grant (RFC 7523 2.1): a signed assertion instead of a client secret. */
@@ -138,6 +219,28 @@ export async function jwtBearerGrant(
   endpoint: TokenEndpoint,
   options: { assertion: string; scopes?: readonly string[] },
 ): Promise<TokenSet> {
-  const params = withScope({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: options.assertion }, options.scopes);
-  return processTokenResponse(await sendTokenRequest(http, endpoint, params));
+  const params = withScope({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: options.assertion }, options.scopes, endpoint);
+  return requestTokens(http, endpoint, params);
+}
+
+/** The resource owner password credentials grant (RFC 6749 4.3): `username` and `password`. */
+export async function passwordGrant(
+  http: HttpClient,
+  endpoint: TokenEndpoint,
+  options: { username: string; password: string; scopes?: readonly string[] },
+): Promise<TokenSet> {
+  const params = withScope({ grant_type: 'password', username: options.username, password: options.password }, options.scopes, endpoint);
+  return requestTokens(http, endpoint, params);
+}
+
+/**
+ * A grant this module does not know by name (an extension grant, RFC 6749 4.5, e.g. Zoom's
+ * `account_credentials`): `grant_type` as given, `scope`, and the endpoint's extras (`token_params`).
+ */
+export async function extensionGrant(
+  http: HttpClient,
+  endpoint: TokenEndpoint,
+  options: { grantType: string; scopes?: readonly string[] },
+): Promise<TokenSet> {
+  return requestTokens(http, endpoint, withScope({ grant_type: options.grantType }, options.scopes, endpoint));
 }

@@ -1,77 +1,64 @@
 /**
  * The `oauth2` scheme (RFC 6749): client_credentials, authorization_code with refresh-token
- * renewal (rotation handled), and jwt_bearer (RFC 7523).
+ * renewal (rotation handled), jwt_bearer (RFC 7523), password (RFC 6749 4.3) and extension grants
+ * sent as named (Zoom's `account_credentials`).
  *
- * - client_credentials: every session comes straight from the token endpoint.
+ * - client_credentials, password and extension grants: every session comes straight from the
+ *   token endpoint (password with the `username` and `password` secrets).
  * - authorization_code: the first tokens come from `connectors auth login` ({@link oauth2Scheme}'s
  *   `login`: the code flow on a loopback redirect, or the device flow of RFC 8628 with `--device`
  *   or when the provider has a device endpoint and no authorization endpoint) or from an
- *   `oauth_refresh_token` secret the user set; renewal uses the refresh_token
- *   grant with the session's refresh token (which wins over the seed), without `scope`. A rotated
- *   refresh token replaces the old one; otherwise the old one is kept.
+ *   `oauth_refresh_token` secret the user set; renewal uses the refresh_token grant at
+ *   `refresh_url` (default token_url) with `refresh_params`, the session's refresh token (which
+ *   wins over the seed), and no `scope`. A rotated refresh token replaces the old one; otherwise
+ *   the old one is kept.
  * - jwt_bearer: the `client_secret` secret holds the PEM private key; the assertion has
  *   `iss` = `sub` = client_id and `aud` = token_url, and no client secret is sent.
  *
- * `scopes` (space-joined, not on refresh), `audience`, `resource` and `token_params` go with every
- * token request; `expires_in` gives `expiresAt`.
+ * `scopes` (joined with `scope_separator`, not on refresh), `audience`, `resource` and
+ * `token_params` go with every token request, as a form or JSON (`token_request_format`) with
+ * `token_headers`; `token_response` says where the answer keeps its fields, `token_values` what
+ * the session keeps as `{{ auth.<name> }}`. `client_auth: none` is a public client: `client_id`
+ * in the body and no secret.
  */
 import { AuthError, UsageError } from '../../errors.js';
 import { loadSchema } from '../../schema/load-schema.js';
+import { secretEnvName } from '../../secrets/env-name.js';
+import { MissingSecretError } from '../../secrets/missing-secret-error.js';
 import { defineAuthScheme, type AuthContext, type LoginContext, type LoginFlow, type Session } from '../../plugin-api.js';
+import { renderSchemeTemplates } from '../render-scheme-templates.js';
 import { buildAuthorizationUrl } from '../oauth/authorize-url.js';
-import type { ClientAuthMethod } from '../oauth/client-auth.js';
 import { deviceAuthorizationRequest, deviceCodeGrant } from '../oauth/device-authorization.js';
 import { discoverEndpoints } from '../oauth/discovery.js';
+import { readClientAssertion } from '../oauth/client-assertion.js';
+import type { ClientCredentials } from '../oauth/client-auth.js';
 import { createJwtAssertion } from '../oauth/jwt-assertion.js';
+import { parseServiceAccountKey } from '../oauth/service-account.js';
+import { readOAuth2Options, type OAuth2Options } from '../oauth/oauth2-options.js';
+import { createOAuth2Session as createSession } from '../oauth/oauth2-session.js';
 import { calculateCodeChallenge, generateCodeVerifier, generateState } from '../oauth/pkce.js';
 import {
   authorizationCodeGrant,
   clientCredentialsGrant,
+  extensionGrant,
   jwtBearerGrant,
+  passwordGrant,
   refreshTokenGrant,
   type TokenEndpoint,
   type TokenSet,
 } from '../oauth/token-request.js';
 
-/** The manifest's `auth` options of the oauth2 scheme, defaults applied (schemas/auth/oauth2.json). */
-export interface OAuth2Options {
-  token_url: string;
-  authorize_url?: string;
-  device_authorization_url?: string;
-  issuer?: string;
-  grant_type: 'authorization_code' | 'client_credentials' | 'jwt_bearer';
-  scopes: string[];
-  audience?: string;
-  resource?: string;
-  client_auth: ClientAuthMethod;
-  pkce: boolean;
-  prompt?: string;
-  token_params: Record<string, string>;
-}
+export type { OAuth2Options } from '../oauth/oauth2-options.js';
 
-function readOptions(ctx: AuthContext): OAuth2Options {
-  const options = ctx.options as Partial<OAuth2Options>;
-  if (typeof options.token_url !== 'string' || options.token_url === '') {
-    throw new AuthError(`The oauth2 auth block of ${ctx.connector} has no token_url.`);
-  }
-  return {
-    ...options,
-    token_url: options.token_url,
-    grant_type: options.grant_type ?? 'authorization_code',
-    scopes: options.scopes ?? [],
-    client_auth: options.client_auth ?? 'client_secret_basic',
-    pkce: options.pkce ?? true,
-    token_params: options.token_params ?? {},
-  };
-}
+const readOptions = readOAuth2Options;
 
+/**
+ * A secret the grant needs. The scheme declares them all optional (which ones a connection needs
+ * depends on its options), so a missing one is reported here, as the runtime reports a required one.
+ */
 function requireSecret(ctx: AuthContext, name: string): string {
   const value = ctx.secrets[name];
-  if (!value) {
-    throw new AuthError(`The ${ctx.connector} connection "${ctx.connection}" has no ${name} secret.`, {
-      hint: `Set it with \`connectors secrets set ${ctx.connector} ${name}\`.`,
-    });
-  }
+  if (!value) throw new MissingSecretError(ctx.connector, ctx.connection, [{ name, env: secretEnvName(ctx.connector, name) }]);
   return value;
 }
 
@@ -83,29 +70,104 @@ function extraParams(options: OAuth2Options): Record<string, string> {
   return params;
 }
 
-function tokenEndpoint(ctx: AuthContext, options: OAuth2Options, withClient = true): TokenEndpoint {
-  const endpoint: TokenEndpoint = { tokenUrl: options.token_url, clientAuth: options.client_auth, extraParams: extraParams(options) };
-  if (withClient) endpoint.client = { clientId: requireSecret(ctx, 'client_id'), clientSecret: requireSecret(ctx, 'client_secret') };
+/** The manifest's `token_headers`, rendered now with config and secrets. */
+function renderTokenHeaders(ctx: AuthContext, options: OAuth2Options): Record<string, string> {
+  return renderSchemeTemplates(options.token_headers, { config: ctx.config, secrets: ctx.secrets }, `${ctx.connector} auth.token_headers`);
+}
+
+/**
+ * The client assertion of `private_key_jwt`: read from `client_assertion` (file or program) when
+ * set, else signed now with the `client_private_key` secret (RFC 7523 2.2: `iss` = `sub` =
+ * client_id, `aud` = the token endpoint).
+ */
+async function createClientAssertion(ctx: AuthContext, options: OAuth2Options, clientId: string, tokenUrl: string): Promise<string> {
+  if (options.client_assertion) return readClientAssertion(ctx.connector, options.client_assertion);
+  return createJwtAssertion({
+    clientId,
+    audience: tokenUrl,
+    privateKey: requireSecret(ctx, 'client_private_key'),
+    now: ctx.now(),
+    ...(options.kid ? { keyId: options.kid } : {}),
+    keyHint: 'For client_auth private_key_jwt the client_private_key secret holds the PEM private key.',
+  });
+}
+
+/** The client's credentials: a public client (`client_auth: none`) has no secret, `private_key_jwt` an assertion. */
+async function clientCredentials(ctx: AuthContext, options: OAuth2Options, tokenUrl: string): Promise<ClientCredentials> {
+  const clientId = requireSecret(ctx, 'client_id');
+  switch (options.client_auth) {
+    case 'none':
+      return { clientId, clientSecret: '' };
+    case 'private_key_jwt':
+      return { clientId, clientSecret: '', assertion: await createClientAssertion(ctx, options, clientId, tokenUrl) };
+    default:
+      return { clientId, clientSecret: requireSecret(ctx, 'client_secret') };
+  }
+}
+
+/**
+ * The token endpoint of one token request (client assertions are made per request);
+ * `refresh` moves it to `refresh_url` and adds `refresh_params`.
+ */
+async function tokenEndpoint(ctx: AuthContext, options: OAuth2Options, use: { withClient?: boolean; refresh?: boolean; tokenUrl?: string } = {}): Promise<TokenEndpoint> {
+  const tokenUrl = use.tokenUrl ?? (use.refresh ? (options.refresh_url ?? options.token_url) : options.token_url);
+  const endpoint: TokenEndpoint = {
+    tokenUrl,
+    clientAuth: options.client_auth,
+    extraParams: use.refresh ? { ...extraParams(options), ...options.refresh_params } : extraParams(options),
+    format: options.token_request_format,
+    headers: renderTokenHeaders(ctx, options),
+    basicEncoding: options.basic_encoding,
+    scopeSeparator: options.scope_separator,
+    response: { paths: options.token_response, expiresInUnit: options.expires_in_unit },
+  };
+  if (use.withClient ?? true) endpoint.client = await clientCredentials(ctx, options, tokenUrl);
   return endpoint;
 }
 
-/** The session of a token answer; `previousRefreshToken` is kept when the server sent no new one. */
-export function createOAuth2Session(ctx: AuthContext, tokens: TokenSet, previousRefreshToken?: string): Session {
-  const now = ctx.now();
-  const secrets: Record<string, string> = {
-    oauth_access_token: tokens.accessToken,
-    oauth_client_id: ctx.secrets.client_id ?? '',
-    oauth_client_secret: ctx.secrets.client_secret ?? '',
-  };
-  const refreshToken = tokens.refreshToken ?? previousRefreshToken;
-  if (refreshToken) secrets.oauth_refresh_token = refreshToken;
-  const session: Session = { secrets, issuedAt: now };
-  // A lifetime under a second (expires_in: 0) counts as unknown: renewed after a 401 only.
-  if (tokens.expiresIn !== undefined && tokens.expiresIn >= 1) session.expiresAt = new Date(now.getTime() + tokens.expiresIn * 1000);
-  const values: Record<string, unknown> = { token_type: tokens.tokenType };
-  if (tokens.scope) values.scope = tokens.scope;
-  session.values = values;
-  return session;
+/**
+ * The JWT bearer grant (RFC 7523 2.1). With the `service_account_json` secret (Google): `iss` =
+ * client_email, `sub` = `subject` (domain-wide delegation) or none, `aud` = token endpoint =
+ * `token_url` or the key's `token_uri`, `scope` as a claim, `kid` = private_key_id. Else the
+ * `client_secret` secret holds the PEM key and `iss` = client_id, `sub` = `subject` or client_id.
+ */
+async function authenticateWithJwtBearer(ctx: AuthContext, options: OAuth2Options): Promise<Session> {
+  const serviceAccount = ctx.secrets.service_account_json;
+  if (serviceAccount) {
+    const key = parseServiceAccountKey(ctx.connector, serviceAccount);
+    const tokenUrl = options.token_url || key.tokenUri;
+    if (!tokenUrl) throw new AuthError(`The oauth2 auth block of ${ctx.connector} has no token_url and its service_account_json has no token_uri.`);
+    const keyId = options.kid ?? key.privateKeyId;
+    const assertion = await createJwtAssertion({
+      clientId: key.clientEmail,
+      subject: options.subject || false,
+      audience: tokenUrl,
+      privateKey: key.privateKey,
+      now: ctx.now(),
+      lifetime: 3600,
+      ...(options.scopes.length > 0 ? { claims: { scope: options.scopes.join(' ') } } : {}),
+      ...(keyId ? { keyId } : {}),
+      keyHint: 'The private_key of the service_account_json secret must be the PEM key of the key file.',
+    });
+    const tokens = await jwtBearerGrant(ctx.http, await tokenEndpoint(ctx, options, { withClient: false, tokenUrl }), { assertion });
+    return createOAuth2Session(ctx, options, tokens);
+  }
+  if (!options.token_url) throw new AuthError(`The oauth2 auth block of ${ctx.connector} has no token_url.`);
+  const assertion = await createJwtAssertion({
+    clientId: requireSecret(ctx, 'client_id'),
+    ...(options.subject ? { subject: options.subject } : {}),
+    audience: options.token_url,
+    privateKey: requireSecret(ctx, 'client_secret'),
+    now: ctx.now(),
+    ...(options.kid ? { keyId: options.kid } : {}),
+  });
+  const tokens = await jwtBearerGrant(ctx.http, await tokenEndpoint(ctx, options, { withClient: false }), { assertion, scopes: options.scopes });
+  return createOAuth2Session(ctx, options, tokens);
+}
+
+/** The session of a token answer; `previous` lends its refresh token and token_values when the answer lacks them. */
+function createOAuth2Session(ctx: AuthContext, options: OAuth2Options, tokens: TokenSet, previous?: { refreshToken?: string; values?: Record<string, unknown> }): Session {
+  return createSession(ctx, tokens, { token_lifetime: options.token_lifetime, token_values: options.token_values }, previous);
 }
 
 async function renewWithRefreshToken(ctx: AuthContext, options: OAuth2Options, previous?: Session): Promise<Session> {
@@ -118,8 +180,8 @@ async function renewWithRefreshToken(ctx: AuthContext, options: OAuth2Options, p
     });
   }
   try {
-    const tokens = await refreshTokenGrant(ctx.http, tokenEndpoint(ctx, options), refreshToken);
-    return createOAuth2Session(ctx, tokens, refreshToken);
+    const tokens = await refreshTokenGrant(ctx.http, await tokenEndpoint(ctx, options, { refresh: true }), refreshToken);
+    return createOAuth2Session(ctx, options, tokens, { refreshToken, values: previous?.values });
   } catch (error) {
     if (error instanceof AuthError && error.providerError) {
       throw new AuthError(error.message, {
@@ -135,21 +197,20 @@ async function renewWithRefreshToken(ctx: AuthContext, options: OAuth2Options, p
 
 async function authenticateOAuth2(ctx: AuthContext, previous?: Session): Promise<Session> {
   const options = readOptions(ctx);
+  const scopes = options.scopes;
   switch (options.grant_type) {
     case 'client_credentials':
-      return createOAuth2Session(ctx, await clientCredentialsGrant(ctx.http, tokenEndpoint(ctx, options), { scopes: options.scopes }));
-    case 'jwt_bearer': {
-      const assertion = await createJwtAssertion({
-        clientId: requireSecret(ctx, 'client_id'),
-        audience: options.token_url,
-        privateKey: requireSecret(ctx, 'client_secret'),
-        now: ctx.now(),
-      });
-      const tokens = await jwtBearerGrant(ctx.http, tokenEndpoint(ctx, options, false), { assertion, scopes: options.scopes });
-      return createOAuth2Session(ctx, tokens);
+      return createOAuth2Session(ctx, options, await clientCredentialsGrant(ctx.http, await tokenEndpoint(ctx, options), { scopes }));
+    case 'jwt_bearer':
+      return authenticateWithJwtBearer(ctx, options);
+    case 'password': {
+      const credentials = { username: requireSecret(ctx, 'username'), password: requireSecret(ctx, 'password'), scopes };
+      return createOAuth2Session(ctx, options, await passwordGrant(ctx.http, await tokenEndpoint(ctx, options), credentials));
     }
     case 'authorization_code':
       return renewWithRefreshToken(ctx, options, previous);
+    default:
+      return createOAuth2Session(ctx, options, await extensionGrant(ctx.http, await tokenEndpoint(ctx, options), { grantType: options.grant_type, scopes }));
   }
 }
 
@@ -200,13 +261,20 @@ async function chooseLoginFlow(ctx: AuthContext, request: { device: boolean }): 
  */
 async function loginWithDeviceCode(ctx: LoginContext, options: OAuth2Options, deviceAuthorizationUrl: string): Promise<Session> {
   const clientId = requireSecret(ctx, 'client_id');
-  const token = tokenEndpoint(ctx, options);
+  const token = await tokenEndpoint(ctx, options);
   const extra: Record<string, string> = {};
   if (options.audience) extra.audience = options.audience;
   if (options.resource) extra.resource = options.resource;
   const authorization = await deviceAuthorizationRequest(
     ctx.http,
-    { deviceAuthorizationUrl, client: token.client, clientAuth: options.client_auth, extraParams: extra },
+    {
+      deviceAuthorizationUrl,
+      client: token.client,
+      clientAuth: options.client_auth,
+      extraParams: extra,
+      basicEncoding: options.basic_encoding,
+      scopeSeparator: options.scope_separator,
+    },
     { clientId, scopes: options.scopes },
   );
   const info = {
@@ -226,7 +294,7 @@ async function loginWithDeviceCode(ctx: LoginContext, options: OAuth2Options, de
       expiresIn: authorization.expiresIn,
       now: () => ctx.now(),
     });
-    return createOAuth2Session(ctx, tokens);
+    return createOAuth2Session(ctx, options, tokens);
   } catch (error) {
     if (error instanceof AuthError && (error.providerError === 'access_denied' || error.providerError === 'expired_token')) {
       throw new AuthError(error.message, {
@@ -258,7 +326,7 @@ async function loginOAuth2(ctx: LoginContext): Promise<Session> {
   }
   const state = generateState();
   const codeVerifier = options.pkce ? generateCodeVerifier() : undefined;
-  const extra: Record<string, string> = {};
+  const extra: Record<string, string> = { ...options.authorization_params };
   if (options.audience) extra.audience = options.audience;
   if (options.resource) extra.resource = options.resource;
   const url = buildAuthorizationUrl({
@@ -270,6 +338,7 @@ async function loginOAuth2(ctx: LoginContext): Promise<Session> {
     codeChallenge: codeVerifier ? calculateCodeChallenge(codeVerifier) : undefined,
     prompt: options.prompt,
     extraParams: extra,
+    scopeSeparator: options.scope_separator,
   });
   const callback = await ctx.authorize(url, state);
   if (callback.get('state') !== state) throw new AuthError('The login callback carried a state that does not match; the code was not used.');
@@ -283,21 +352,28 @@ async function loginOAuth2(ctx: LoginContext): Promise<Session> {
   }
   const code = callback.get('code');
   if (!code) throw new AuthError('The login callback carried no authorization code.');
-  const tokens = await authorizationCodeGrant(ctx.http, tokenEndpoint(ctx, options), { code, redirectUri: ctx.redirectUri, codeVerifier });
-  return createOAuth2Session(ctx, tokens);
+  const tokens = await authorizationCodeGrant(ctx.http, await tokenEndpoint(ctx, options), { code, redirectUri: ctx.redirectUri, codeVerifier });
+  return createOAuth2Session(ctx, options, tokens);
 }
 
-/** OAuth 2.0: client_credentials, authorization_code with refresh, jwt_bearer. */
+/** OAuth 2.0: client_credentials, authorization_code with refresh, jwt_bearer, password, extension grants. */
 export const oauth2Scheme = defineAuthScheme({
   name: 'oauth2',
   apiVersion: 1,
   description:
-    'OAuth 2.0: client_credentials, authorization_code with refresh, jwt_bearer. For jwt_bearer the client_secret secret holds the PEM private key that signs the assertion.',
+    'OAuth 2.0: client_credentials, authorization_code with refresh, jwt_bearer, password, or an extension grant. For jwt_bearer the client_secret secret holds the PEM private key that signs the assertion.',
   options: loadSchema('auth/oauth2.json'),
+  // All optional: which secrets a connection needs depends on its options (a public client has no
+  // client_secret, a Google service account no client_id); the grant names a missing one.
   requiredSecrets: [
-    { name: 'client_id', description: 'The OAuth client id.' },
-    { name: 'client_secret', description: 'The OAuth client secret (for jwt_bearer: the PEM private key).' },
+    { name: 'client_id', description: 'The OAuth client id (not for jwt_bearer with service_account_json).', optional: true },
+    { name: 'client_secret', description: 'The OAuth client secret (for jwt_bearer: the PEM private key; none for client_auth: none).', optional: true },
+    { name: 'username', description: 'The resource owner\'s user name, for grant_type password.', optional: true },
+    { name: 'password', description: 'The resource owner\'s password, for grant_type password.', optional: true },
+    { name: 'client_private_key', description: 'The PEM private key that signs the client assertion, for client_auth private_key_jwt.', optional: true },
+    { name: 'service_account_json', description: 'A Google service account key file (JSON), for grant_type jwt_bearer.', optional: true },
   ],
+  templatedOptions: { token_headers: ['config', 'secrets'] },
   injectedSecrets: [
     { name: 'oauth_access_token' },
     { name: 'oauth_refresh_token' },
