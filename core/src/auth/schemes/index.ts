@@ -1,6 +1,7 @@
 import type { AuthScheme } from '../../plugin-api.js';
 import { SchemeRegistry } from '../registry.js';
 import { apiKeyScheme } from './api-key.js';
+import { awsSigv4Scheme } from './aws-sigv4.js';
 import { basicScheme } from './basic.js';
 import { jwtScheme } from './jwt.js';
 import { noneScheme } from './none.js';
@@ -17,6 +18,7 @@ export const builtInSchemes: readonly AuthScheme[] = [
   jwtScheme,
   tripletexScheme,
   superofficeScheme,
+  awsSigv4Scheme,
 ];
 
 /** A registry holding the built-in schemes. Plugins add theirs to it. */
