@@ -113,6 +113,7 @@ export { jwtScheme } from './auth/schemes/jwt.js';
 export { tripletexScheme } from './auth/schemes/tripletex.js';
 export { superofficeScheme } from './auth/schemes/superoffice.js';
 export { awsSigv4Scheme } from './auth/schemes/aws-sigv4.js';
+export { oauth1Scheme } from './auth/schemes/oauth1.js';
 export {
   clientCredentialsGrant,
   refreshTokenGrant,
