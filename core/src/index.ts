@@ -123,6 +123,8 @@ export { oauth2Scheme } from './auth/schemes/oauth2.js';
 export { jwtScheme } from './auth/schemes/jwt.js';
 export { tripletexScheme } from './auth/schemes/tripletex.js';
 export { superofficeScheme } from './auth/schemes/superoffice.js';
+export { awsSigv4Scheme } from './auth/schemes/aws-sigv4.js';
+export { oauth1Scheme } from './auth/schemes/oauth1.js';
 export {
   clientCredentialsGrant,
   refreshTokenGrant,

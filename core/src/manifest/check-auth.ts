@@ -9,11 +9,20 @@ import type { Report } from './report.js';
 /** The keys of the `auth` block that belong to the host, not to the scheme. */
 export const HOST_AUTH_KEYS: readonly string[] = ['scheme', 'refresh_before', 'apply'];
 
+/**
+ * True when `key` of the `auth` block is the host's. `apply` is the host's as a boolean
+ * (`apply: false`); an object `apply` is an option of the scheme (the login scheme's headers).
+ */
+export function isHostAuthKey(key: string, value: unknown): boolean {
+  if (key === 'apply') return typeof value !== 'object' || value === null || Array.isArray(value);
+  return HOST_AUTH_KEYS.includes(key);
+}
+
 /** The scheme's options: the `auth` block without the host keys. */
 export function extractSchemeOptions(auth: Record<string, unknown>): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(auth)) {
-    if (!HOST_AUTH_KEYS.includes(key)) options[key] = value;
+    if (!isHostAuthKey(key, value)) options[key] = value;
   }
   return options;
 }
@@ -42,7 +51,6 @@ export function checkAuth(manifest: Record<string, unknown>, registry: SchemeReg
       if (message.startsWith('missing required key')) {
         message = message.replace('missing required key', `auth scheme \`${name}\` requires the option`);
       } else if (message.startsWith('unknown key') && issue.target === 'key' && issue.segments.length === 1) {
-        // A top-level option; a key inside an option's object (token_response) keeps the schema's message.
         const key = String(issue.segments[issue.segments.length - 1]);
         const close = suggest(key, known);
         message = `unknown option \`${key}\` for auth scheme \`${name}\`; ${close ? `did you mean \`${close}\`?` : `allowed: ${known.join(', ')}`}`;

@@ -1,10 +1,12 @@
 import type { AuthScheme } from '../../plugin-api.js';
 import { SchemeRegistry } from '../registry.js';
 import { apiKeyScheme } from './api-key.js';
+import { awsSigv4Scheme } from './aws-sigv4.js';
 import { basicScheme } from './basic.js';
 import { jwtScheme } from './jwt.js';
 import { loginScheme } from './login.js';
 import { noneScheme } from './none.js';
+import { oauth1Scheme } from './oauth1.js';
 import { oauth2Scheme } from './oauth2.js';
 import { superofficeScheme } from './superoffice.js';
 import { tripletexScheme } from './tripletex.js';
@@ -19,6 +21,8 @@ export const builtInSchemes: readonly AuthScheme[] = [
   tripletexScheme,
   superofficeScheme,
   loginScheme,
+  awsSigv4Scheme,
+  oauth1Scheme,
 ];
 
 /** A registry holding the built-in schemes. Plugins add theirs to it. */
