@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { followAuthorization } from './follow-authorization.js';
 
 export interface McpAuthState {
   registrations: number;
@@ -136,30 +137,13 @@ export async function startMcpAuth(options: { accessTokenTtl?: number } = {}): P
     })().catch(() => sendJson(res, 500, { error: 'server_error' }));
   });
 
-  async function followAuthorization(start: string): Promise<URL> {
-    const cookies = new Map<string, string>();
-    let next = new URL(start);
-    for (let hop = 0; hop < 10; hop++) {
-      if (next.origin !== issuer) return next;
-      const answer = await fetch(next, { redirect: 'manual', headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
-      for (const line of answer.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const index = pair.indexOf('=');
-        cookies.set(pair.slice(0, index), pair.slice(index + 1));
-      }
-      const location = answer.headers.get('location');
-      if (!location) throw new Error(`The authorization flow stopped at ${next.pathname} with ${answer.status}: ${await answer.text()}`);
-      next = new URL(location, next);
-    }
-    throw new Error('The authorization flow redirected too often.');
-  }
 
   return {
     issuer,
     resource,
     state,
     provider,
-    followAuthorization,
+    followAuthorization: (url) => followAuthorization(issuer, url),
     async close() {
       front.closeAllConnections();
       mcp.closeAllConnections();

@@ -13,6 +13,7 @@ import { secretEnvName } from './manifests.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
+import { followAuthorization as followAuthorizationAt } from './follow-authorization.js';
 
 export interface OidcOptions {
   clientId?: string;
@@ -176,26 +177,7 @@ export async function startOidc(options: OidcOptions = {}): Promise<OidcServer> 
   });
   const resourcePort = await listenOn(resource);
 
-  async function followAuthorization(start: string): Promise<URL> {
-    const cookies = new Map<string, string>();
-    let next = new URL(start);
-    for (let hop = 0; hop < 10; hop++) {
-      if (next.origin !== issuer) return next;
-      const answer = await fetch(next, {
-        redirect: 'manual',
-        headers: { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
-      });
-      for (const line of answer.headers.getSetCookie()) {
-        const [pair] = line.split(';');
-        const index = pair.indexOf('=');
-        cookies.set(pair.slice(0, index), pair.slice(index + 1));
-      }
-      const location = answer.headers.get('location');
-      if (!location) throw new Error(`The authorization flow stopped at ${next.pathname} with ${answer.status}: ${await answer.text()}`);
-      next = new URL(location, next);
-    }
-    throw new Error('The authorization flow redirected too often.');
-  }
+  const followAuthorization = (start: string): Promise<URL> => followAuthorizationAt(issuer, start);
 
   return {
     issuer,
