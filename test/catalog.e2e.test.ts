@@ -192,11 +192,12 @@ describe('the catalog', () => {
   });
 
   describe('each README lists the secrets to set and the config values as the manifest has them', () => {
-    const schemes = new Map<string, Array<{ name: string; optional: boolean }>>();
+    // What `secrets list` names for a fresh connection: the secrets its auth options and `secrets:` need.
+    const needed = new Map<string, string[]>();
     beforeAll(async () => {
-      const result = await runCli(['schemes', '--json'], { env: { CONNECTORS_HOME: home } });
-      for (const scheme of JSON.parse(result.stdout) as Array<{ name: string; requiredSecrets: Array<{ name: string; optional: boolean }> }>) {
-        schemes.set(scheme.name, scheme.requiredSecrets);
+      for (const name of folders) {
+        const result = await runCli(['secrets', 'list', name, '--json'], { env: { CONNECTORS_HOME: home } });
+        needed.set(name, (JSON.parse(result.stdout) as Array<{ name: string }>).map((s) => s.name));
       }
     });
     for (const name of folders) {
@@ -208,7 +209,7 @@ describe('the catalog', () => {
           streams: Array<{ name: string }>;
         };
         const readme = readFileSync(join(catalogDir, name, 'README.md'), 'utf8');
-        const required = [...(schemes.get(manifest.auth.scheme) ?? []).map((s) => s.name), ...(manifest.secrets ?? []).map((s) => s.name)];
+        const required = needed.get(name) ?? [];
         const secretRows = tableRows(section(readme, 'Secrets'));
         const listed = secretRows.map((row) => firstCode(row[0]));
         for (const secret of required) expect(listed, `${name} README secrets`).toContain(secret);

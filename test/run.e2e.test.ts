@@ -144,20 +144,27 @@ describe('connectors run: templates in requests', () => {
     expect(server.state.requests).toHaveLength(0);
   });
 
-  it('a template without a value is exit 1 naming the template and where it stands', async () => {
+  it('a query parameter whose optional config value is unset is dropped, not sent empty', async () => {
     const server = await startPagedServer();
     const result = await runManifest('templated', server, ['--stream', 'tenant_echo'], { home: freshHome(), env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(requestsTo(server, '/echo')[0]!.query).toEqual({});
+
+    const given = await runManifest('templated', server, ['--stream', 'tenant_echo', '--config', 'tenant=acme'], { home: freshHome(), env });
+    expect(given.code).toBe(0);
+    expect(requestsTo(server, '/echo')[1]!.query).toEqual({ tenant: 'acme' });
+  });
+
+  it('a path template without a value is exit 1 naming the template and where it stands', async () => {
+    const server = await startPagedServer();
+    const result = await runManifest('templated', server, ['--stream', 'tenant_path'], { home: freshHome(), env });
     expect(result.code).toBe(1);
     const error = result.stderr.split('\n').find((line) => line.startsWith('Error: '));
     expect(error).toContain('{{ config.tenant }}');
     expect(error).toContain('templated.yaml');
-    expect(error).toContain('streams[2].params.tenant');
+    expect(error).toContain('streams[3].path');
     expect(hasStack(result.stderr)).toBe(false);
     expect(server.state.requests).toHaveLength(0);
-
-    const given = await runManifest('templated', server, ['--stream', 'tenant_echo', '--config', 'tenant=acme'], { home: freshHome(), env });
-    expect(given.code).toBe(0);
-    expect(requestsTo(server, '/echo')[0]!.query).toEqual({ tenant: 'acme' });
   });
 });
 

@@ -171,8 +171,6 @@ describe('secrets list', () => {
       expect(sources).toEqual({
         client_id: 'env', client_secret: 'store', oauth_access_token: 'session', oauth_client_id: 'session',
         oauth_client_secret: 'session', extra_note: 'store',
-        // The oauth2 scheme's optional secrets (password grant, private_key_jwt, service accounts).
-        username: 'missing', password: 'missing', client_private_key: 'missing', service_account_json: 'missing',
       });
       const expiresAt = Date.parse(entries.find((entry) => entry.name === 'oauth_access_token')!.expiresAt!);
       expect(Math.abs(expiresAt - (Date.now() + 900_000))).toBeLessThan(60_000);

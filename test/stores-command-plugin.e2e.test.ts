@@ -125,7 +125,7 @@ describe('secret_store type command', () => {
     const loud = await cli(['check', 'acme']);
     expect(loud.code).toBe(1);
     expect(loud.stderr.trim().split('\n')).toHaveLength(1);
-    expect(loud.stderr).toBe('Error: The secret_store get command "sh" (secret "client_id" of acme/default) failed with exit 4: vault: permission denied.\n');
+    expect(loud.stderr).toBe('Error: The secret_store get command "sh" (the connection config of acme/default) failed with exit 4: vault: permission denied.\n');
 
     writeConfig('secret_store:\n  type: command\n  get: ["no-such-password-manager", "{name}"]\n');
     const missing = await cli(['check', 'acme']);

@@ -167,8 +167,15 @@ export interface AuthScheme {
   description?: string;
   /** JSON Schema of the manifest's `auth` keys besides `scheme`, `refresh_before` and `apply`. */
   options?: JSONSchema;
-  /** Secrets the user must supply. */
+  /** Secrets the user must supply (every secret the scheme may read, for `connectors schemes`). */
   requiredSecrets: SecretSpec[];
+  /**
+   * The secrets a connection with these `auth` options needs, when that depends on them (oauth2
+   * with `client_auth: none` has no client_secret; `grant_type: password` needs username and
+   * password). Each spec should be one of `requiredSecrets`, its `optional` flag set for these
+   * options. Without this method every connection needs `requiredSecrets`.
+   */
+  requiredSecretsFor?(options: Record<string, unknown>): SecretSpec[];
   /** Secrets the scheme puts into the connector context (`{{ secrets.<name> }}`). */
   injectedSecrets: SecretSpec[];
   /**

@@ -64,7 +64,7 @@ export const brokenManifests = [
   { name: "auth: api_key with oauth2's token_url", text: withAuth(['scheme: api_key', 'token_url: https://api.acme.example/oauth/token']), at: 'token_url' },
   { name: "auth: basic with api_key's in and name", text: withAuth(['scheme: basic', 'in: header', 'name: X-Key']), at: 'in: header' },
   { name: "auth: oauth2 with jwt's login_url", text: withAuth(['scheme: oauth2', 'token_url: https://api.acme.example/oauth/token', 'login_url: https://api.acme.example/login']), at: 'login_url' },
-  { name: 'auth: oauth2 with an unknown grant_type', text: withAuth(['scheme: oauth2', 'token_url: https://api.acme.example/oauth/token', 'grant_type: passwrd']), at: 'grant_type' },
+  { name: 'auth: oauth2 with an unknown client_auth', text: withAuth(['scheme: oauth2', 'token_url: https://api.acme.example/oauth/token', 'client_auth: client_secret_basics']), at: 'client_auth' },
   { name: 'auth: jwt without login_url', text: withAuth(['scheme: jwt', 'api_key_in: header']), at: 'auth:' },
   { name: 'auth: tripletex with a company_id that is not an integer', text: withAuth(['scheme: tripletex', 'company_id: main']), at: 'company_id' },
   { name: 'auth: a negative refresh_before', text: withAuth(['scheme: api_key', 'refresh_before: -1']), at: 'refresh_before' },

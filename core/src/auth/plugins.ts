@@ -95,6 +95,9 @@ export function checkAuthScheme(value: unknown, where: string): AuthScheme {
   }
   if (typeof scheme!.authenticate !== 'function') throw new PluginError(`${named} has no authenticate() function.`);
   if (typeof scheme!.apply !== 'function') throw new PluginError(`${named} has no apply() function.`);
+  if (scheme!.requiredSecretsFor !== undefined && typeof scheme!.requiredSecretsFor !== 'function') {
+    throw new PluginError(`${named} has a requiredSecretsFor that is not a function.`);
+  }
   if (scheme!.options !== undefined && (typeof scheme!.options !== 'object' || scheme!.options === null)) {
     throw new PluginError(`${named} has options that are not a JSON Schema object.`);
   }

@@ -5,6 +5,7 @@ import { setSecretAndDiscardSession } from '../secrets/store.js';
 import { warnIfStoredSecretTooShort } from '../secrets/short-secret-warning.js';
 import { openConnectorTarget, type ConnectionOptions } from './open-connection.js';
 import type { Project } from './open-project.js';
+import { connectionSecretSpecs } from '../auth/connection-secret-specs.js';
 
 const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -34,7 +35,7 @@ export async function setConnectionSecret(
   const target = await openConnectorTarget(project, options);
   const scheme = target.registered.scheme;
   const name = canonicalSecretName(options.secret, scheme.requiredSecrets);
-  const spec = collectRequiredSecrets(scheme, target.manifest.secrets).find((s) => s.name === name);
+  const spec = collectRequiredSecrets(connectionSecretSpecs(scheme, target.manifest), target.manifest.secrets).find((s) => s.name === name);
   if (options.value === '' && !spec?.allowEmpty) {
     throw new UsageError(
       `The value of ${options.secret} is empty; nothing was stored (declare the secret with \`allow_empty: true\` in the manifest's \`secrets:\` when empty is a value).`,
@@ -54,7 +55,7 @@ export async function listConnectionSecrets(project: Project, options: Connectio
   return describeSecrets({
     connector: target.manifest.name,
     connection: target.ref.connection,
-    scheme: target.registered.scheme,
+    scheme: connectionSecretSpecs(target.registered.scheme, target.manifest),
     declared: target.manifest.secrets,
     store: target.store,
     env: project.env,

@@ -15,6 +15,7 @@ import type { SessionManager, SessionBinding } from '../sessions/renew.js';
 import { DEFAULT_REFRESH_BEFORE, isDueForRenewal } from '../sessions/renewal-window.js';
 import { compileTemplate } from '../templates/index.js';
 import type { Project } from './open-project.js';
+import { connectionSecretSpecs } from '../auth/connection-secret-specs.js';
 
 /** What a command says about the connection it works on. */
 export interface ConnectionOptions {
@@ -141,7 +142,7 @@ export async function openConnection(
   const secrets = await resolveSecrets({
     connector: manifest.name,
     connection: ref.connection,
-    scheme: registered.scheme,
+    scheme: connectionSecretSpecs(registered.scheme, manifest),
     declared: manifest.secrets,
     store,
     env: project.env,

@@ -20,6 +20,7 @@ import { collectRequiredSecrets } from '../secrets/resolve.js';
 import { isFileSafeName, type ConnectionRef, type SecretStore, type StoredSession } from '../secrets/store.js';
 import { DEFAULT_REFRESH_BEFORE, isDueForRenewal, renewalWindowMs } from '../sessions/renewal-window.js';
 import { describeRenewalFailure, renewalBackoffMs } from './renewal-failure.js';
+import { connectionSecretSpecs } from '../auth/connection-secret-specs.js';
 
 /** A served connection's state, as `GET /v1/connections` shows it. */
 export type ConnectionStatus = 'fresh' | 'expiring' | 'failing' | 'expired' | 'missing' | 'static';
@@ -216,7 +217,7 @@ export class RenewAhead {
     const connectors: ServedConnector[] = [];
     for (const catalogEntry of await listCatalog(this.project.catalogDir, { registry: this.project.registry })) {
       const target = await openConnectorTarget(this.project, { connector: catalogEntry.name });
-      const names = collectRequiredSecrets(target.registered.scheme, target.manifest.secrets).flatMap((spec) => [spec.name, ...(spec.aliases ?? [])]);
+      const names = collectRequiredSecrets(connectionSecretSpecs(target.registered.scheme, target.manifest), target.manifest.secrets).flatMap((spec) => [spec.name, ...(spec.aliases ?? [])]);
       connectors.push({
         catalogName: catalogEntry.name,
         connector: target.manifest.name,

@@ -37,6 +37,7 @@ import { parseServiceAccountKey } from '../oauth/service-account.js';
 import { readOAuth2Options, type OAuth2Options } from '../oauth/oauth2-options.js';
 import { createOAuth2Session as createSession } from '../oauth/oauth2-session.js';
 import { calculateCodeChallenge, generateCodeVerifier, generateState } from '../oauth/pkce.js';
+import { OAUTH2_SECRETS, oauth2SecretsFor } from '../oauth/oauth2-required-secrets.js';
 import {
   authorizationCodeGrant,
   clientCredentialsGrant,
@@ -363,16 +364,10 @@ export const oauth2Scheme = defineAuthScheme({
   description:
     'OAuth 2.0: client_credentials, authorization_code with refresh, jwt_bearer, password, or an extension grant. For jwt_bearer the client_secret secret holds the PEM private key that signs the assertion.',
   options: loadSchema('auth/oauth2.json'),
-  // All optional: which secrets a connection needs depends on its options (a public client has no
-  // client_secret, a Google service account no client_id); the grant names a missing one.
-  requiredSecrets: [
-    { name: 'client_id', description: 'The OAuth client id (not for jwt_bearer with service_account_json).', optional: true },
-    { name: 'client_secret', description: 'The OAuth client secret (for jwt_bearer: the PEM private key; none for client_auth: none).', optional: true },
-    { name: 'username', description: 'The resource owner\'s user name, for grant_type password.', optional: true },
-    { name: 'password', description: 'The resource owner\'s password, for grant_type password.', optional: true },
-    { name: 'client_private_key', description: 'The PEM private key that signs the client assertion, for client_auth private_key_jwt.', optional: true },
-    { name: 'service_account_json', description: 'A Google service account key file (JSON), for grant_type jwt_bearer.', optional: true },
-  ],
+  // Which of them a connection needs depends on its options (a public client has no
+  // client_secret, a Google service account no client_id).
+  requiredSecrets: OAUTH2_SECRETS.map((spec) => ({ ...spec, optional: true })),
+  requiredSecretsFor: oauth2SecretsFor,
   templatedOptions: { token_headers: ['config', 'secrets'] },
   injectedSecrets: [
     { name: 'oauth_access_token' },

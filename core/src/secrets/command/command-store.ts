@@ -5,6 +5,7 @@
  * every renewal, so they live in another store (the file store under CONNECTORS_HOME unless
  * `sessions:` names one).
  */
+import { isConnectionConfigEntry } from '../../config/connection-config.js';
 import { SecretStoreError } from '../../errors.js';
 import { assertStorableName, isFileSafeName, quoteName, type ConnectionRef, type SecretStore, type StoredCaller, type StoredSession } from '../store.js';
 import { fillPlaceholders, type CommandStoreConfig } from './command-store-config.js';
@@ -127,7 +128,8 @@ export class CommandStore implements SecretStore {
 
   private failure(operation: Operation, ref: ConnectionRef, name: string, outcome: StoreCommandOutcome, value?: string): SecretStoreError {
     const program = JSON.stringify(this.options.config[operation]![0]);
-    const what = `The secret_store ${operation} command ${program} (secret ${quoteName(name)} of ${ref.connector}/${ref.connection})`;
+    const entry = isConnectionConfigEntry(name) ? 'the connection config' : `secret ${quoteName(name)}`;
+    const what = `The secret_store ${operation} command ${program} (${entry} of ${ref.connector}/${ref.connection})`;
     switch (outcome.kind) {
       case 'not-started':
         return new SecretStoreError(
