@@ -163,8 +163,7 @@ function convertFallback(sides, scope, lost, where) {
   const leftParts = splitNango(left);
   const rightParts = splitNango(right);
   if (!leftParts || !rightParts || leftParts.length !== 1 || leftParts[0].expr === undefined || rightParts.length > 1) {
-    lost.add(`fallback template (${where})`);
-    return undefined;
+    return convertGroupFallback([a, b], scope, lost, where);
   }
   const first = convertExpression(leftParts[0].expr, scope, lost, where);
   if (first === undefined) return undefined;
@@ -177,6 +176,21 @@ function convertFallback(sides, scope, lost, where) {
   const tail = convertPlain(suffix, scope, lost, where);
   if (head === undefined || tail === undefined) return undefined;
   return `${head}{{ ${first} || ${second} }}${tail}`;
+}
+
+/**
+ * `A || B` where the sides differ by more than one value: each side a whole concatenation in a
+ * group, `{{ ("https://" ~ config.host) || ("https://" ~ config.sub ~ ".x.com") }}`; a group with
+ * an unset value is unset, so B is used exactly when A reads one (Nango's rule).
+ */
+function convertGroupFallback(sides, scope, lost, where) {
+  const groups = [];
+  for (const side of sides) {
+    const expression = concatenationOf(side, scope, lost, where);
+    if (expression === undefined) return undefined;
+    groups.push(expression.includes('~') ? `(${expression})` : expression);
+  }
+  return `{{ ${groups.join(' || ')} }}`;
 }
 
 /** Splits on a top-level `||` (outside `${...}`). */

@@ -57,6 +57,34 @@ function secretsOf(provider, names) {
   });
 }
 
+/** The standard authorize-URL parameters that `authorization_param_names` may rename. */
+const AUTHORIZATION_PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'prompt'];
+
+/**
+ * Nango's authorize-URL rewriting as options: `authorization_url_replacements` of parameter
+ * names as `authorization_param_names` (an empty replacement leaves the parameter out),
+ * `authorization_url_fragment` as `authorize_url_fragment`; `authorization_url_skip_empty` is what
+ * the runtime does anyway; `authorization_url_skip_encode: [scopes]` with a `+` separator puts a
+ * raw `+` between scopes, which is a space once decoded: the default separator, encoded as `+`.
+ */
+function authorizeUrlRewriting(provider, auth, lost) {
+  for (const [from, to] of Object.entries(provider.authorization_url_replacements ?? {})) {
+    const name = from.replace(/=$/, '');
+    const sent = String(to).replace(/=$/, '');
+    if (!AUTHORIZATION_PARAMETERS.includes(name) || /[^A-Za-z0-9_-]/.test(sent)) {
+      lost.add('authorize-URL rewriting');
+      continue;
+    }
+    auth.authorization_param_names = { ...(auth.authorization_param_names ?? {}), [name]: sent };
+  }
+  if (provider.authorization_url_fragment !== undefined) auth.authorize_url_fragment = String(provider.authorization_url_fragment);
+  const skipEncode = provider.authorization_url_skip_encode ?? [];
+  for (const part of skipEncode) {
+    if (part === 'scopes' && (auth.scope_separator ?? ' ') === '+') delete auth.scope_separator;
+    else if (part !== 'scopes') lost.add('authorize-URL rewriting');
+  }
+}
+
 function oauth2Auth(provider, state, lost, clientCredentials) {
   const auth = { scheme: 'oauth2', grant_type: clientCredentials ? 'client_credentials' : 'authorization_code' };
   const configScope = scopeOf(state);
@@ -95,7 +123,7 @@ function oauth2Auth(provider, state, lost, clientCredentials) {
   }
   if (provider.refresh_url) auth.refresh_url = convertNangoTemplate(provider.refresh_url, configScope, lost, 'refresh_url');
   if (provider.alternate_access_token_response_path) lost.add('alternate access-token path');
-  if (provider.authorization_url_replacements || provider.authorization_url_fragment || provider.authorization_url_skip_encode || provider.authorization_url_skip_empty) lost.add('authorize-URL rewriting');
+  authorizeUrlRewriting(provider, auth, lost);
   if (provider.require_client_certificate) auth.tls_client_certificate = true;
   if (provider.expires_in_unit) auth.token_response = { ...(auth.token_response ?? {}), }, auth.expires_in_unit = provider.expires_in_unit === 'milliseconds' || provider.expires_in_unit === 'ms' ? 'ms' : 's';
   if (provider.token_expires_in_ms) auth.token_lifetime = Number(provider.token_expires_in_ms) / 1000;
@@ -157,6 +185,25 @@ function basicAuth(provider, state, lost) {
   for (const name of empty) state.emptySecrets.add(name);
   const custom = Object.values(provider.proxy?.headers ?? {}).some((v) => readsCredential(v));
   return { scheme: 'basic', ...(custom ? { apply: false } : {}) };
+}
+
+/**
+ * Nango's BASIC with `authorization: ${awsSigV4(${credentials.username}, ${credentials.password},
+ * REGION, SERVICE[, HOST])}` and `x-amz-date: ${now:...}` headers: the aws_sigv4 scheme, which
+ * signs every request itself (the access key pair as its two secrets; HOST is the request's).
+ */
+function awsSigv4Auth(provider, state, lost) {
+  const headers = Object.entries(provider.proxy?.headers ?? {});
+  const signature = headers.find(([name, value]) => /^authorization$/i.test(name) && /^\$\{awsSigV4\(/.test(String(value)));
+  if (!signature) return undefined;
+  const args = /^\$\{awsSigV4\(\$\{credentials\.username\}, *\$\{credentials\.password\}, *([^,]+), *([^,)]+)(?:, *[^)]+)?\)\}$/.exec(String(signature[1]));
+  if (!args) {
+    lost.add('template of another value (awsSigV4)');
+    return undefined;
+  }
+  const option = (text, where) => (/^\$\{/.test(text.trim()) ? convertNangoTemplate(text.trim(), scopeOf(state), lost, where) : text.trim());
+  const auth = { scheme: 'aws_sigv4', region: option(args[1], 'aws region'), service: option(args[2], 'aws service') };
+  return { auth, skip: (where, key) => where === 'header' && /^(authorization|x-amz-date)$/i.test(key) };
 }
 
 /** Nango's `assertion` / `token` block (a JWT signed before the login) as the login scheme's `assertion`. */
@@ -279,10 +326,17 @@ export function translateProvider(name, provider) {
       tokenScope = scopeOf(state, { secrets: true, apiKey: 'secrets.api_key' });
       break;
     }
-    case 'BASIC':
+    case 'BASIC': {
+      const signed = awsSigv4Auth(provider, state, lost);
+      if (signed) {
+        auth = signed.auth;
+        skip = signed.skip;
+        break;
+      }
       auth = basicAuth(provider, state, lost);
       tokenScope = scopeOf(state, { secrets: true, apiKey: 'secrets.password' });
       break;
+    }
     case 'TWO_STEP': {
       const built = loginAuth(provider, state, lost);
       auth = built.auth;

@@ -50,6 +50,37 @@ describe('fallback with ||', () => {
   });
 });
 
+describe('groups with ( )', () => {
+  const host = '{{ ("https://" ~ config.host) || ("https://" ~ config.subdomain ~ ".example.com") }}/api';
+
+  it('falls back between whole concatenations: a group with an unset part is unset', () => {
+    expect(compileTemplate(host).render({ config: { host: 'h.test', subdomain: 'acme' } })).toBe('https://h.test/api');
+    expect(compileTemplate(host).render({ config: { host: null, subdomain: 'acme' } })).toBe('https://acme.example.com/api');
+    expect(compileTemplate('{{ ("api." ~ config.region ~ ".") || "" }}x.io').render(context)).toBe('api.eu.x.io');
+    expect(compileTemplate('{{ ("api." ~ config.nope ~ ".") || "" }}x.io').render(context)).toBe('x.io');
+  });
+
+  it('says which value is missing when no side is set', () => {
+    expect(() => compileTemplate(host).render({ config: { host: null, subdomain: null } })).toThrow(/has no value for `config\.subdomain`/);
+  });
+
+  it('applies filters inside the group to the group only', () => {
+    expect(compileTemplate('{{ (secrets.a ~ ":" ~ secrets.b | base64) ~ "!" }}').render(context)).toBe(`${Buffer.from('user:p:w').toString('base64')}!`);
+    expect(compileTemplate('{{ "x" ~ (config.region | urlencode) }}').render(context)).toBe('xeu');
+    expect(compileTemplate('{{ (now | unix) ~ "s" }}').render({ ...context, now: () => fixed })).toBe('1767323045s');
+  });
+
+  it('lists the paths inside groups as references', () => {
+    expect(compileTemplate(host).references.map((r) => `${r.namespace}.${r.path.join('.')}`)).toEqual(['config.host', 'config.subdomain']);
+  });
+
+  it('refuses an empty or unclosed group with the place', () => {
+    expect(() => compileTemplate('{{ () }}')).toThrow(TemplateSyntaxError);
+    expect(() => compileTemplate('{{ () }}')).toThrow(/empty group/);
+    expect(() => compileTemplate('{{ (config.a ~ "x" }}')).toThrow(/expected `\)` to close the group, found `}}`/);
+  });
+});
+
 describe('now', () => {
   it('reads the context clock', () => {
     const withClock = { ...context, now: () => fixed };

@@ -11,6 +11,7 @@ export {
   type PathOperand,
   type LiteralOperand,
   type NowOperand,
+  type GroupOperand,
 } from './parse.js';
 export {
   templateNamespaces,

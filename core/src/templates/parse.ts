@@ -4,12 +4,15 @@
  *     expression := concat ( "|" filter )*
  *     concat     := fallback ( "~" fallback )*
  *     fallback   := operand ( "||" operand )*
- *     operand    := path | "string" | number | now
+ *     operand    := path | "string" | number | now | "(" expression ")"
  *     path       := ns ( "." name | "[" "name" "]" | "[" index "]" )*
  *
  * so `||` binds tightest, then `~`, and filters apply last, to the whole concatenation, left to
  * right: `{{ secrets.a ~ ":" ~ secrets.b | base64 }}` is `base64(a + ":" + b)`, and
- * `{{ config.region || "us" ~ "-1" }}` is `(region or "us") + "-1"`. There are no calls,
+ * `{{ config.region || "us" ~ "-1" }}` is `(region or "us") + "-1"`. A group changes that:
+ * `{{ ("https://" ~ config.host) || ("https://" ~ config.subdomain ~ ".example.com") }}` falls
+ * back to the second URL when `config.host` is unset, since a concatenation with an unset part is
+ * unset. There are no calls,
  * operators or lookups beyond own data properties: a template cannot execute anything.
  */
 import { filterArity, filterNames, isFilterName, type FilterName } from './filters.js';
@@ -45,8 +48,19 @@ export interface NowOperand {
   start: number;
 }
 
+/** A parenthesised expression: `("https://" ~ config.host | urlencode)`, one operand of `||` or `~`. */
+export interface GroupOperand {
+  kind: 'group';
+  /** As {@link ExpressionNode.parts}. */
+  parts: Operand[][];
+  /** Applied to the group's concatenation, in order. */
+  filters: FilterCall[];
+  /** Offset of `(`. */
+  start: number;
+}
+
 /** One value an expression reads. */
-export type Operand = PathOperand | LiteralOperand | NowOperand;
+export type Operand = PathOperand | LiteralOperand | NowOperand | GroupOperand;
 
 /** A parsed `{{ ... }}` tag. Offsets are into the template source. */
 export interface ExpressionNode {
@@ -166,6 +180,7 @@ function parseOperand(r: TagReader, after: Token | undefined): Operand {
   if (head.kind === 'string' || head.kind === 'number') {
     return { kind: 'literal', value: head.literal as string | number, start: head.start };
   }
+  if (head.kind === 'punct' && head.value === '(') return parseGroup(r, head);
   if (head.kind !== 'ident') {
     if (after !== undefined) r.fail(`expected a value after \`${after.value}\`, found \`${shown(head)}\``, head.start);
     r.fail(`an expression must start with a namespace name, found \`${head.value}\``, head.start);
@@ -175,6 +190,16 @@ function parseOperand(r: TagReader, after: Token | undefined): Operand {
     return { kind: 'now', start: head.start };
   }
   return parsePath(r, head);
+}
+
+/** `"(" concat ( "|" filter )* ")"`, after its `(`. */
+function parseGroup(r: TagReader, open: Token): GroupOperand {
+  if (r.isPunct(')')) r.fail('empty group `( )`', open.start);
+  const parts = parseConcat(r);
+  const filters = parseFilters(r);
+  const close = r.next();
+  if (!(close.kind === 'punct' && close.value === ')')) r.fail(`expected \`)\` to close the group, found \`${shown(close)}\``, close.start);
+  return { kind: 'group', parts, filters, start: open.start };
 }
 
 function parsePath(r: TagReader, head: Token): PathOperand {

@@ -1,4 +1,4 @@
-import type { TemplateNode } from './parse.js';
+import type { Operand, TemplateNode } from './parse.js';
 
 /** The namespaces a template may read. */
 export type TemplateNamespace = 'config' | 'secrets' | 'auth' | 'state' | 'page' | 'session';
@@ -35,16 +35,16 @@ export function isTemplateNamespace(name: string): name is TemplateNamespace {
   return (templateNamespaces as readonly string[]).includes(name) || (schemeTemplateNamespaces as readonly string[]).includes(name);
 }
 
-/** The data paths of parsed template nodes (every operand of `~` and `||`), in source order. */
+/** The data paths of parsed template nodes (every operand of `~` and `||`, inside groups too), in source order. */
 export function collectReferences(nodes: readonly TemplateNode[]): TemplateReference[] {
   const references: TemplateReference[] = [];
-  for (const node of nodes) {
-    if (node.kind !== 'expression') continue;
-    for (const operand of node.parts.flat()) {
-      if (operand.kind !== 'path') continue;
-      references.push({ namespace: operand.namespace, path: operand.path.map(String), start: operand.start, end: operand.end });
+  const visit = (operands: readonly Operand[]): void => {
+    for (const operand of operands) {
+      if (operand.kind === 'group') visit(operand.parts.flat());
+      else if (operand.kind === 'path') references.push({ namespace: operand.namespace, path: operand.path.map(String), start: operand.start, end: operand.end });
     }
-  }
+  };
+  for (const node of nodes) if (node.kind === 'expression') visit(node.parts.flat());
   return references;
 }
 

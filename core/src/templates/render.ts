@@ -77,6 +77,7 @@ function readClock(context: TemplateContext): Date {
 function evaluateOperand(operand: Operand, context: TemplateContext): unknown {
   if (operand.kind === 'literal') return operand.value;
   if (operand.kind === 'now') return readClock(context);
+  if (operand.kind === 'group') return applyFilters(operand.filters.map(compileFilter), evaluateConcat(operand.parts, context));
   const root = hasOwn.call(context, operand.namespace) ? (context as Record<string, unknown>)[operand.namespace] : undefined;
   const value = lookupPath(root, operand.path);
   return value === undefined || value === null ? new MissingValue(operand, isDeclaredUnset(root, operand.path)) : value;
@@ -113,14 +114,16 @@ function compileFilter(filter: FilterCall): (value: unknown) => unknown {
   return (value) => (value instanceof MissingValue ? value : apply(value));
 }
 
+function applyFilters(steps: ReadonlyArray<(value: unknown) => unknown>, value: unknown): unknown {
+  let result = value;
+  for (const step of steps) result = step(result);
+  return result;
+}
+
 /** The expression's value, or a {@link MissingValue}. */
 function compileExpression(node: ExpressionNode): Evaluator {
   const steps = node.filters.map(compileFilter);
-  return (context) => {
-    let value = evaluateConcat(node.parts, context);
-    for (const step of steps) value = step(value);
-    return value;
-  };
+  return (context) => applyFilters(steps, evaluateConcat(node.parts, context));
 }
 
 function missingError(value: MissingValue, tag: string, origin: string | undefined): TemplateError {

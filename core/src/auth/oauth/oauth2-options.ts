@@ -32,6 +32,10 @@ export interface OAuth2Options {
   prompt?: string;
   /** Extra authorize-URL parameters (rendered with config). */
   authorization_params: Record<string, string>;
+  /** The provider's names for standard authorize-URL parameters; `""` leaves one out. */
+  authorization_param_names: Record<string, string>;
+  /** The authorize-URL parameters follow `#<this>` instead of the query. */
+  authorize_url_fragment?: string;
   /** Sent on every token request. */
   token_params: Record<string, string>;
   /** The body of every token request; default `form`. */
@@ -79,6 +83,7 @@ export function readOAuth2Options(ctx: AuthContext): OAuth2Options {
     basic_encoding: options.basic_encoding ?? 'form',
     pkce: options.pkce ?? true,
     authorization_params: options.authorization_params ?? {},
+    authorization_param_names: options.authorization_param_names ?? {},
     token_params: options.token_params ?? {},
     token_request_format: options.token_request_format ?? 'form',
     token_headers: options.token_headers ?? {},

@@ -87,6 +87,38 @@ describe('authorization_params and scope_separator', () => {
     expect(seen!.searchParams.get('prompt')).toBe('consent');
   });
 
+  it('renames standard parameters with authorization_param_names, leaves out an empty name, and reads the renamed state back', async () => {
+    let seen: URL | undefined;
+    tokenServer({ access_token: 'at' });
+    const session = await oauth2Scheme.login!(
+      loginContext({ authorization_param_names: { client_id: 'client_key', redirect_uri: 'redirect_url', response_type: '', state: 'customField' }, authorization_params: { empty: '' } }, (url) => {
+        seen = url;
+        return new URLSearchParams({ code: 'c', customField: url.searchParams.get('customField')! });
+      }),
+    );
+    expect(session.secrets.oauth_access_token ?? session.token).toBeTruthy();
+    expect(seen!.searchParams.get('client_key')).toBe('my client');
+    expect(seen!.searchParams.get('redirect_url')).toBe('http://127.0.0.1:5000/callback');
+    expect(seen!.searchParams.has('client_id')).toBe(false);
+    expect(seen!.searchParams.has('redirect_uri')).toBe(false);
+    expect(seen!.searchParams.has('response_type')).toBe(false);
+    expect(seen!.searchParams.has('state')).toBe(false);
+    expect(seen!.searchParams.has('empty')).toBe(false);
+  });
+
+  it('puts the parameters after the authorize_url_fragment for a single-page authorize screen', async () => {
+    let seen: URL | undefined;
+    tokenServer({ access_token: 'at' });
+    await oauth2Scheme.login!(
+      loginContext({ authorize_url: 'https://app.example.com/', authorize_url_fragment: '/oauth/authorize', pkce: false }, (url) => {
+        seen = url;
+        return new URLSearchParams({ code: 'c', state: new URLSearchParams(url.hash.split('?')[1]).get('state')! });
+      }),
+    );
+    expect(seen!.search).toBe('');
+    expect(seen!.toString()).toMatch(/^https:\/\/app\.example\.com\/#\/oauth\/authorize\?response_type=code&client_id=my\+client&redirect_uri=/);
+  });
+
   it('joins scopes with the separator in token requests', async () => {
     const server = tokenServer({ access_token: 'at' });
     await oauth2Scheme.authenticate(context({ scopes: ['x', 'y'], scope_separator: '+' }));

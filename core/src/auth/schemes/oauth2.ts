@@ -340,9 +340,11 @@ async function loginOAuth2(ctx: LoginContext): Promise<Session> {
     prompt: options.prompt,
     extraParams: extra,
     scopeSeparator: options.scope_separator,
+    paramNames: options.authorization_param_names,
+    ...(options.authorize_url_fragment !== undefined ? { fragment: options.authorize_url_fragment } : {}),
   });
   const callback = await ctx.authorize(url, state);
-  if (callback.get('state') !== state) throw new AuthError('The login callback carried a state that does not match; the code was not used.');
+  if (callback.get(options.authorization_param_names.state || 'state') !== state) throw new AuthError('The login callback carried a state that does not match; the code was not used.');
   const error = callback.get('error');
   if (error) {
     const description = callback.get('error_description') ?? undefined;
