@@ -13,6 +13,8 @@ export interface SchemeTemplateValues {
   auth?: Record<string, unknown>;
   /** What the scheme's own session holds, e.g. `{ token }` (`{{ session.token }}`). */
   session?: Record<string, unknown>;
+  /** The clock `{{ now }}` reads: the scheme's `ctx.now` (the system clock when absent). */
+  now?: () => Date;
 }
 
 /**

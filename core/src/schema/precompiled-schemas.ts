@@ -11,6 +11,7 @@ export const PRECOMPILED_SCHEMAS: readonly string[] = [
   'auth/aws_sigv4.json',
   'auth/basic.json',
   'auth/jwt.json',
+  'auth/jwt_signed.json',
   'auth/login.json',
   'auth/none.json',
   'auth/oauth1.json',

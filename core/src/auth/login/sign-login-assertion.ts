@@ -22,7 +22,7 @@ export interface LoginAssertion {
 }
 
 /** A PEM stored on one line, with `\n` escapes (as env variables often hold them), made whole. */
-function unescapePem(text: string): string {
+export function unescapePem(text: string): string {
   return text.includes('-----BEGIN') && !text.includes('\n') ? text.replace(/\\n/g, '\n') : text;
 }
 

@@ -4,6 +4,7 @@ import { apiKeyScheme } from './api-key.js';
 import { awsSigv4Scheme } from './aws-sigv4.js';
 import { basicScheme } from './basic.js';
 import { jwtScheme } from './jwt.js';
+import { jwtSignedScheme } from './jwt-signed.js';
 import { loginScheme } from './login.js';
 import { noneScheme } from './none.js';
 import { oauth1Scheme } from './oauth1.js';
@@ -23,6 +24,7 @@ export const builtInSchemes: readonly AuthScheme[] = [
   loginScheme,
   awsSigv4Scheme,
   oauth1Scheme,
+  jwtSignedScheme,
 ];
 
 /** A registry holding the built-in schemes. Plugins add theirs to it. */
