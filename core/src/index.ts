@@ -125,6 +125,7 @@ export { tripletexScheme } from './auth/schemes/tripletex.js';
 export { superofficeScheme } from './auth/schemes/superoffice.js';
 export { awsSigv4Scheme } from './auth/schemes/aws-sigv4.js';
 export { oauth1Scheme } from './auth/schemes/oauth1.js';
+export { githubAppScheme } from './auth/schemes/github-app.js';
 export {
   clientCredentialsGrant,
   refreshTokenGrant,

@@ -3,6 +3,7 @@ import { SchemeRegistry } from '../registry.js';
 import { apiKeyScheme } from './api-key.js';
 import { awsSigv4Scheme } from './aws-sigv4.js';
 import { basicScheme } from './basic.js';
+import { githubAppScheme } from './github-app.js';
 import { jwtScheme } from './jwt.js';
 import { loginScheme } from './login.js';
 import { noneScheme } from './none.js';
@@ -23,6 +24,7 @@ export const builtInSchemes: readonly AuthScheme[] = [
   loginScheme,
   awsSigv4Scheme,
   oauth1Scheme,
+  githubAppScheme,
 ];
 
 /** A registry holding the built-in schemes. Plugins add theirs to it. */
