@@ -38,7 +38,7 @@ describe('schemas', () => {
 
   it('finds the manifest, project config and every scheme schema of the built-in schemes', () => {
     expect(files).toEqual(expect.arrayContaining(['connector.schema.json', 'connectors.config.schema.json', 'auth/oauth2.json', 'auth/superoffice.json']));
-    expect(files.filter((f) => f.startsWith('auth/'))).toHaveLength(11);
+    expect(files.filter((f) => f.startsWith('auth/'))).toHaveLength(12);
   });
 
   for (const { file, schema } of loaded) {

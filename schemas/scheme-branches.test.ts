@@ -18,7 +18,7 @@ describe('auth scheme branches (issue 9)', () => {
 
   it('has one closed branch per auth/*.json, inlining its options and allowing the host keys', () => {
     const schemes = readBuiltInSchemes(dir);
-    expect(schemes.map((s) => s.name)).toEqual(['api_key', 'aws_sigv4', 'basic', 'jwt', 'jwt_signed', 'login', 'none', 'oauth1', 'oauth2', 'superoffice', 'tripletex']);
+    expect(schemes.map((s) => s.name)).toEqual(['api_key', 'aws_sigv4', 'basic', 'github_app', 'jwt', 'jwt_signed', 'login', 'none', 'oauth1', 'oauth2', 'superoffice', 'tripletex']);
     const branches = schema.$defs.auth.allOf ?? [];
     expect(branches).toHaveLength(schemes.length);
     schemes.forEach(({ name, options }, i) => {
@@ -38,8 +38,8 @@ describe('auth scheme branches (issue 9)', () => {
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     const validate = ajv.compile(schema.$defs.auth);
     const failures = (auth: object) => (validate(auth) ? [] : validate.errors!.filter((e) => e.keyword !== 'if').map((e) => `${e.schemaPath} ${e.message}`));
-    expect(failures({ scheme: 'oauth2', grant_type: 'client_credentials' })).toEqual(["#/allOf/8/then/else/required must have required property 'token_url'"]);
-    expect(failures({ scheme: 'oauth2', token_ulr: 'x' }).join()).toMatch(/allOf\/8\/then\/additionalProperties/);
+    expect(failures({ scheme: 'oauth2', grant_type: 'client_credentials' })).toEqual(["#/allOf/9/then/else/required must have required property 'token_url'"]);
+    expect(failures({ scheme: 'oauth2', token_ulr: 'x' }).join()).toMatch(/allOf\/9\/then\/additionalProperties/);
     expect(failures({ scheme: 'api_key', in: 'body' })).toEqual(['#/allOf/0/then/properties/in/enum must be equal to one of the allowed values']);
     expect(failures({ scheme: 'basic', token_url: 'x' })).toEqual(['#/allOf/2/then/additionalProperties must NOT have additional properties']);
     expect(failures({ scheme: 'oauth2', token_url: 'x', refresh_before: 30, apply: false })).toEqual([]);

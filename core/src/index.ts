@@ -126,6 +126,7 @@ export { superofficeScheme } from './auth/schemes/superoffice.js';
 export { awsSigv4Scheme } from './auth/schemes/aws-sigv4.js';
 export { oauth1Scheme } from './auth/schemes/oauth1.js';
 export { jwtSignedScheme } from './auth/schemes/jwt-signed.js';
+export { githubAppScheme } from './auth/schemes/github-app.js';
 export {
   clientCredentialsGrant,
   refreshTokenGrant,

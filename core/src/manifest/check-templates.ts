@@ -9,7 +9,8 @@ import { suggest } from '../schema/suggest.js';
 import { compileTemplate } from '../templates/render.js';
 import { formatReference, schemeTemplateNamespaces, templateNamespaces, type TemplateNamespace, type TemplateReference } from '../templates/references.js';
 import { TemplateSyntaxError } from '../templates/template-syntax-error.js';
-import { isHostAuthKey } from './check-auth.js';
+import { getSchemeOptionsValidator } from '../schema/validators.js';
+import { extractSchemeOptions, isHostAuthKey } from './check-auth.js';
 import type { Report } from './report.js';
 
 /** The keys of `page` templates may read. */
@@ -64,6 +65,17 @@ export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefin
     for (const [key, item] of Object.entries(manifest.auth)) {
       if (isHostAuthKey(key, item)) continue;
       visit(item, ['auth', key], Object.hasOwn(late, key) ? schemeScope(key) : authScope);
+    }
+    // An option left to a templated default (github_app's installation_id reads
+    // config.installation_id) needs what its default reads, like one written out.
+    if (scheme) {
+      const defaulted = structuredClone(extractSchemeOptions(manifest.auth));
+      getSchemeOptionsValidator(scheme.scheme)(defaulted);
+      for (const [key, item] of Object.entries(defaulted)) {
+        if (Object.hasOwn(manifest.auth, key) || typeof item !== 'string' || !item.includes('{{')) continue;
+        const scope = Object.hasOwn(late, key) ? schemeScope(key) : authScope;
+        checkString(item, ['auth', key], scope, checkSecrets, (segments, message) => report(segments, `${message} (\`${item}\` is the default of \`${key}\`)`));
+      }
     }
   }
   if (Array.isArray(manifest.streams)) {

@@ -10,6 +10,7 @@ export const PRECOMPILED_SCHEMAS: readonly string[] = [
   'auth/api_key.json',
   'auth/aws_sigv4.json',
   'auth/basic.json',
+  'auth/github_app.json',
   'auth/jwt.json',
   'auth/jwt_signed.json',
   'auth/login.json',

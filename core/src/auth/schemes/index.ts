@@ -3,6 +3,7 @@ import { SchemeRegistry } from '../registry.js';
 import { apiKeyScheme } from './api-key.js';
 import { awsSigv4Scheme } from './aws-sigv4.js';
 import { basicScheme } from './basic.js';
+import { githubAppScheme } from './github-app.js';
 import { jwtScheme } from './jwt.js';
 import { jwtSignedScheme } from './jwt-signed.js';
 import { loginScheme } from './login.js';
@@ -25,6 +26,7 @@ export const builtInSchemes: readonly AuthScheme[] = [
   awsSigv4Scheme,
   oauth1Scheme,
   jwtSignedScheme,
+  githubAppScheme,
 ];
 
 /** A registry holding the built-in schemes. Plugins add theirs to it. */
