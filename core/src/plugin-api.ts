@@ -147,6 +147,12 @@ export interface LoginContext extends AuthContext {
    * the device authorization request and before it polls. Optional: older runtimes do not set it.
    */
   showDeviceCode?(info: DeviceCodeInfo): void | Promise<void>;
+  /**
+   * Stores secrets of the connection, as `connectors secrets set` does, so later commands resolve
+   * them like secrets the user set: e.g. a client the scheme registered during the login
+   * (RFC 7591). Their values are redacted from then on. Optional: older runtimes do not set it.
+   */
+  saveSecrets?(secrets: Record<string, string>): Promise<void>;
 }
 
 /** A request about to be sent. `apply` may change its headers, url and body. */

@@ -21,6 +21,10 @@ export interface McpAuthState {
   tokenResources: string[];
   unauthorized: number;
   accepted: number;
+  /** GETs of the MCP server's protected-resource metadata (discoveries). */
+  resourceMetadataRequests: number;
+  /** Every access token, refresh token and authorization code the server issued (to scan output for). */
+  issued: string[];
 }
 
 export interface McpAuthServer {
@@ -55,7 +59,16 @@ export async function startMcpAuth(options: { accessTokenTtl?: number } = {}): P
   const [port, mcpPort] = await Promise.all([listenOn(front), listenOn(mcp)]);
   const issuer = `http://127.0.0.1:${port}`;
   const resource = `http://127.0.0.1:${mcpPort}/mcp`;
-  const state: McpAuthState = { registrations: 0, registeredRedirectUris: [], tokenRequests: 0, tokenResources: [], unauthorized: 0, accepted: 0 };
+  const state: McpAuthState = {
+    registrations: 0,
+    registeredRedirectUris: [],
+    tokenRequests: 0,
+    tokenResources: [],
+    unauthorized: 0,
+    accepted: 0,
+    resourceMetadataRequests: 0,
+    issued: [],
+  };
   const provider = new Provider(issuer, {
     features: {
       registration: { enabled: true },
@@ -85,6 +98,10 @@ export async function startMcpAuth(options: { accessTokenTtl?: number } = {}): P
     state.registrations += 1;
     state.registeredRedirectUris.push([...(client.redirectUris ?? [])]);
   });
+  // Opaque tokens and codes: the value is the model's jti.
+  for (const kind of ['access_token', 'refresh_token', 'authorization_code'] as const) {
+    provider.on(`${kind}.saved`, (token: { jti: string }) => state.issued.push(token.jti));
+  }
   const callback = provider.callback();
 
   front.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -119,6 +136,7 @@ export async function startMcpAuth(options: { accessTokenTtl?: number } = {}): P
     void (async () => {
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${mcpPort}`);
       if (url.pathname === '/.well-known/oauth-protected-resource/mcp') {
+        state.resourceMetadataRequests += 1;
         return sendJson(res, 200, { resource, authorization_servers: [issuer], scopes_supported: ['mcp:tools'], bearer_methods_supported: ['header'] });
       }
       if (!url.pathname.startsWith('/mcp')) return sendJson(res, 404, { error: 'not_found' });

@@ -1,8 +1,9 @@
 /**
  * URL fields of a manifest must be absolute http(s) URLs once rendered: `base_url`, a stream's or
- * the check's `url`, and every auth option named `*_url` or `issuer` (`token_url: "{{
- * config.base_url }} x"`). Templates are rendered with the config defaults; a field whose
- * template needs a value that has no default cannot be judged before a run and is left alone.
+ * the check's `url`, every auth option named `*_url` or `issuer` (`token_url: "{{
+ * config.base_url }} x"`), and `resource` with `discovery: mcp` (the MCP server's URL).
+ * Templates are rendered with the config defaults; a field whose template needs a value that has
+ * no default cannot be judged before a run and is left alone.
  */
 import type { PathSegment } from '../schema/json-path.js';
 import { compileTemplate } from '../templates/render.js';
@@ -48,5 +49,7 @@ export function checkUrls(manifest: Obj, report: Report): void {
   }
   if (isObject(manifest.auth)) {
     for (const [key, value] of Object.entries(manifest.auth)) if (isUrlOption(key)) check(value, ['auth', key]);
+    // With `discovery: mcp` the resource is the MCP server's URL, where its metadata is found.
+    if (manifest.auth.discovery === 'mcp') check(manifest.auth.resource, ['auth', 'resource']);
   }
 }

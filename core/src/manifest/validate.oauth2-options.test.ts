@@ -102,4 +102,21 @@ describe('validate: oauth2 options', () => {
     expect(problems(['client_assertion: {file: /tmp/t, command: [x]}'])).not.toEqual([]);
     expect(problems(['client_assertion: {command: []}'])).not.toEqual([]);
   });
+
+  it('discovery: mcp needs resource, not token_url or authorize_url', () => {
+    expect(problems(['discovery: mcp', 'resource: "{{ config.base_url }}/mcp"'], false)).toEqual([]);
+    expect(problems(['discovery: mcp', 'resource: "https://mcp.example.com/mcp"', 'client_auth: none', 'scopes: [mcp:tools]'], false)).toEqual([]);
+    expect(problems(['discovery: mcp'], false)).toEqual(['m.yaml:8:3: auth: auth scheme `oauth2` requires the option `resource` (needed with `discovery`)']);
+  });
+
+  it('discovery: mcp wants an http(s) resource, the code grant and no issuer, each one problem', () => {
+    expect(problems(['discovery: mcp', 'resource: mcp-server'], false)).toEqual(['m.yaml:10:13: auth.resource: "mcp-server" is not an absolute http(s) URL']);
+    expect(problems(['discovery: mcp', 'resource: "{{ config.base_url }}"', 'grant_type: client_credentials'], false)).toEqual([
+      'm.yaml:8:3: auth: discovery: mcp works with grant_type authorization_code only (the MCP authorization flow)',
+    ]);
+    expect(problems(['discovery: mcp', 'resource: "{{ config.base_url }}"', 'issuer: https://auth.example.com'], false)).toEqual([
+      "m.yaml:8:3: auth: issuer and discovery: mcp do not go together: the MCP server's metadata names its authorization server",
+    ]);
+    expect(problems(['discovery: oidc', 'resource: "{{ config.base_url }}"'])).toEqual([expect.stringMatching(/^m\.yaml:10:\d+: auth\.discovery: "oidc" is not allowed; expected one of mcp$/)]);
+  });
 });

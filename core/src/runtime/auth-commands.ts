@@ -34,7 +34,8 @@ export interface AuthStatus {
  * `connectors auth login`: the scheme's interactive onboarding, either oauth2's authorization-code
  * flow with PKCE and state on a loopback redirect `http://127.0.0.1:<port>/callback`, or the
  * device flow of RFC 8628 (`--device`, or a provider with only a device endpoint), which needs no
- * listener. The session it returns replaces the stored one.
+ * listener. The session it returns replaces the stored one. A scheme may store secrets of the
+ * connection on the way (`saveSecrets`: oauth2's client registered for an MCP server).
  */
 export async function loginConnection(project: Project, options: LoginOptions): Promise<AuthStatus> {
   const connection = await openConnection(project, options);
@@ -65,6 +66,12 @@ export async function loginConnection(project: Project, options: LoginOptions): 
       showDeviceCode: async (info) => {
         if (options.showDeviceCode) await options.showDeviceCode(info);
         else ctx.log.info(`To log in, visit ${info.verificationUri} and enter the code ${info.userCode}.`);
+      },
+      saveSecrets: async (secrets) => {
+        redactor.addAll(secrets);
+        await sessions.withConnectionLock(ref, async () => {
+          for (const [name, value] of Object.entries(secrets)) await store.setSecret(ref, name, value);
+        });
       },
     };
     const session = await scheme.login(loginContext);

@@ -62,6 +62,12 @@ function describeOne(error: ErrorObject, data: unknown): SchemaIssue | undefined
     }
     case 'required':
       return { segments, target: 'value', message: `missing required key \`${String(params.missingProperty)}\`` };
+    case 'dependentRequired':
+      return {
+        segments,
+        target: 'value',
+        message: `missing required key \`${String(params.missingProperty)}\` (needed with \`${String(params.property)}\`)`,
+      };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]) ?? [];
       const close = typeof error.data === 'string' ? suggest(error.data, allowed.filter((v): v is string => typeof v === 'string')) : undefined;

@@ -10,7 +10,9 @@ export default class AuthLogin extends ProjectCommand {
   static override summary = 'Log in to the provider (OAuth2 authorization code with PKCE, or the device flow) and store the session.';
   static override description = `Listens on http://127.0.0.1:<port>/callback, sends you to the provider's authorization page with state and an S256 code challenge, exchanges the code and stores the tokens as the connection's session. Register that redirect URI with the provider.
 
-With --device (or when the oauth2 auth block has a device_authorization_url and no authorize_url), uses the OAuth 2.0 device authorization grant (RFC 8628) instead, for a machine without a browser: prints a verification URL on its own line and a user code on stderr, and waits while you enter the code on any device; no port is opened.`;
+With --device (or when the oauth2 auth block has a device_authorization_url and no authorize_url), uses the OAuth 2.0 device authorization grant (RFC 8628) instead, for a machine without a browser: prints a verification URL on its own line and a user code on stderr, and waits while you enter the code on any device; no port is opened.
+
+For an MCP server (the oauth2 auth block has discovery: mcp), the endpoints come from the server's metadata (RFC 9728, RFC 8414); without a client_id secret the login registers a client (RFC 7591) and stores it as the connection's client_id secret, then runs the code flow with PKCE and the resource parameter (RFC 8707).`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> hubspot',
     '<%= config.bin %> <%= command.id %> superoffice --port 8765 --no-browser',

@@ -13,17 +13,23 @@ export type KnownGrantType = 'authorization_code' | 'client_credentials' | 'jwt_
 
 /** The manifest's `auth` options of the oauth2 scheme, defaults applied (schemas/auth/oauth2.json). */
 export interface OAuth2Options {
-  /** Empty only for jwt_bearer with a service account key, whose `token_uri` is used. */
+  /**
+   * Empty only for jwt_bearer with a service account key, whose `token_uri` is used, and with
+   * `discovery: mcp`, where the MCP server's authorization server names it.
+   */
   token_url: string;
   authorize_url?: string;
   device_authorization_url?: string;
   issuer?: string;
+  /** `mcp`: the endpoints come from the MCP server at `resource` (RFC 9728, RFC 8414). */
+  discovery?: 'mcp';
   /** A {@link KnownGrantType}, or an extension grant sent as is (Zoom's `account_credentials`). */
   grant_type: KnownGrantType | (string & {});
   scopes: string[];
   /** Joins `scopes` in the authorize URL and token requests; default a space. */
   scope_separator: string;
   audience?: string;
+  /** RFC 8707; with `discovery: mcp` the MCP server's URL (required). */
   resource?: string;
   client_auth: ClientAuthMethod;
   /** How client_secret_basic encodes id and secret; default `form`. */
@@ -69,8 +75,12 @@ export interface OAuth2Options {
 export function readOAuth2Options(ctx: AuthContext): OAuth2Options {
   const options = ctx.options as Partial<OAuth2Options>;
   const hasTokenUrl = typeof options.token_url === 'string' && options.token_url !== '';
-  // jwt_bearer may take its token endpoint from the service_account_json secret (Google's token_uri).
-  if (!hasTokenUrl && options.grant_type !== 'jwt_bearer') {
+  if (options.discovery === 'mcp' && (typeof options.resource !== 'string' || options.resource === '')) {
+    throw new AuthError(`The oauth2 auth block of ${ctx.connector} has discovery: mcp but no resource (the MCP server's URL).`);
+  }
+  // jwt_bearer may take its token endpoint from the service_account_json secret (Google's token_uri);
+  // discovery: mcp from the MCP server's authorization server.
+  if (!hasTokenUrl && options.grant_type !== 'jwt_bearer' && options.discovery !== 'mcp') {
     throw new AuthError(`The oauth2 auth block of ${ctx.connector} has no token_url.`);
   }
   return {

@@ -26,4 +26,9 @@ describe('oauth2SecretsFor', () => {
   it('leaves jwt_bearer to choose between a service account key and client_id with a PEM', () => {
     expect(needed({ grant_type: 'jwt_bearer' })).toEqual(['client_id?', 'client_secret?', 'service_account_json?']);
   });
+
+  it('leaves the client optional with discovery: mcp, where auth login registers one (RFC 7591)', () => {
+    expect(needed({ discovery: 'mcp', resource: 'https://mcp.example.com/mcp' })).toEqual(['client_id?', 'client_secret?']);
+    expect(needed({ discovery: 'mcp', resource: 'https://mcp.example.com/mcp', client_auth: 'none' })).toEqual(['client_id?', 'client_secret?']);
+  });
 });

@@ -20,6 +20,10 @@
  * `token_headers`; `token_response` says where the answer keeps its fields, `token_values` what
  * the session keeps as `{{ auth.<name> }}`. `client_auth: none` is a public client: `client_id`
  * in the body and no secret.
+ *
+ * `discovery: mcp` (an MCP server, {@link loginToMcpServer}): the endpoints come from the server
+ * at `resource`; `auth login` registers a client when no client_id secret is set and stores it
+ * with the connection; the session keeps the token endpoint and the client for its renewals.
  */
 import { AuthError, UsageError } from '../../errors.js';
 import { loadSchema } from '../../schema/load-schema.js';
@@ -27,16 +31,16 @@ import { secretEnvName } from '../../secrets/env-name.js';
 import { MissingSecretError } from '../../secrets/missing-secret-error.js';
 import { defineAuthScheme, type AuthContext, type LoginContext, type LoginFlow, type Session } from '../../plugin-api.js';
 import { renderSchemeTemplates } from '../render-scheme-templates.js';
-import { buildAuthorizationUrl } from '../oauth/authorize-url.js';
+import { requestAuthorizationCode } from '../oauth/authorization-code-flow.js';
 import { deviceAuthorizationRequest, deviceCodeGrant } from '../oauth/device-authorization.js';
 import { discoverEndpoints } from '../oauth/discovery.js';
 import { readClientAssertion } from '../oauth/client-assertion.js';
-import type { ClientCredentials } from '../oauth/client-auth.js';
+import type { ClientAuthMethod, ClientCredentials } from '../oauth/client-auth.js';
 import { createJwtAssertion } from '../oauth/jwt-assertion.js';
 import { parseServiceAccountKey } from '../oauth/service-account.js';
 import { readOAuth2Options, type OAuth2Options } from '../oauth/oauth2-options.js';
 import { createOAuth2Session as createSession } from '../oauth/oauth2-session.js';
-import { calculateCodeChallenge, generateCodeVerifier, generateState } from '../oauth/pkce.js';
+import { discoverMcpEndpoints, keptMcpClient, keptMcpEndpoints, mcpSessionValues, resolveMcpClient, type McpClient } from '../oauth/mcp-authorization.js';
 import { OAUTH2_SECRETS, oauth2SecretsFor } from '../oauth/oauth2-required-secrets.js';
 import {
   authorizationCodeGrant,
@@ -93,28 +97,45 @@ async function createClientAssertion(ctx: AuthContext, options: OAuth2Options, c
   });
 }
 
-/** The client's credentials: a public client (`client_auth: none`) has no secret, `private_key_jwt` an assertion. */
-async function clientCredentials(ctx: AuthContext, options: OAuth2Options, tokenUrl: string): Promise<ClientCredentials> {
-  const clientId = requireSecret(ctx, 'client_id');
-  switch (options.client_auth) {
+/**
+ * The client's credentials: a public client (`client_auth: none`) has no secret, `private_key_jwt`
+ * an assertion. `known` is the client of an MCP connection (registered, or kept by the session).
+ */
+async function clientCredentials(ctx: AuthContext, options: OAuth2Options, tokenUrl: string, clientAuth: ClientAuthMethod, known?: McpClient): Promise<ClientCredentials> {
+  const clientId = known?.clientId ?? requireSecret(ctx, 'client_id');
+  switch (clientAuth) {
     case 'none':
       return { clientId, clientSecret: '' };
     case 'private_key_jwt':
       return { clientId, clientSecret: '', assertion: await createClientAssertion(ctx, options, clientId, tokenUrl) };
     default:
-      return { clientId, clientSecret: requireSecret(ctx, 'client_secret') };
+      return { clientId, clientSecret: known ? (known.clientSecret ?? '') : requireSecret(ctx, 'client_secret') };
   }
+}
+
+/**
+ * How an MCP connection's client authenticates: a registered public client (no secret) as `none`
+ * (RFC 7591 registers it so), one with a secret as `client_auth` says.
+ */
+function mcpClientAuth(options: OAuth2Options, client: McpClient): ClientAuthMethod {
+  if (client.clientSecret || options.client_auth === 'private_key_jwt') return options.client_auth;
+  return 'none';
 }
 
 /**
  * The token endpoint of one token request (client assertions are made per request);
  * `refresh` moves it to `refresh_url` and adds `refresh_params`.
  */
-async function tokenEndpoint(ctx: AuthContext, options: OAuth2Options, use: { withClient?: boolean; refresh?: boolean; tokenUrl?: string } = {}): Promise<TokenEndpoint> {
+async function tokenEndpoint(
+  ctx: AuthContext,
+  options: OAuth2Options,
+  use: { withClient?: boolean; refresh?: boolean; tokenUrl?: string; client?: McpClient } = {},
+): Promise<TokenEndpoint> {
   const tokenUrl = use.tokenUrl ?? (use.refresh ? (options.refresh_url ?? options.token_url) : options.token_url);
+  const clientAuth = use.client ? mcpClientAuth(options, use.client) : options.client_auth;
   const endpoint: TokenEndpoint = {
     tokenUrl,
-    clientAuth: options.client_auth,
+    clientAuth,
     extraParams: use.refresh ? { ...extraParams(options), ...options.refresh_params } : extraParams(options),
     format: options.token_request_format,
     headers: renderTokenHeaders(ctx, options),
@@ -122,7 +143,7 @@ async function tokenEndpoint(ctx: AuthContext, options: OAuth2Options, use: { wi
     scopeSeparator: options.scope_separator,
     response: { paths: options.token_response, expiresInUnit: options.expires_in_unit },
   };
-  if (use.withClient ?? true) endpoint.client = await clientCredentials(ctx, options, tokenUrl);
+  if (use.withClient ?? true) endpoint.client = await clientCredentials(ctx, options, tokenUrl, clientAuth, use.client);
   return endpoint;
 }
 
@@ -181,6 +202,7 @@ async function renewWithRefreshToken(ctx: AuthContext, options: OAuth2Options, p
     });
   }
   try {
+    if (options.discovery === 'mcp') return await renewMcpSession(ctx, options, refreshToken, previous);
     const tokens = await refreshTokenGrant(ctx.http, await tokenEndpoint(ctx, options, { refresh: true }), refreshToken);
     return createOAuth2Session(ctx, options, tokens, { refreshToken, values: previous?.values });
   } catch (error) {
@@ -194,6 +216,33 @@ async function renewWithRefreshToken(ctx: AuthContext, options: OAuth2Options, p
     }
     throw error;
   }
+}
+
+/** `ctx` whose secrets hold the MCP connection's client, so the session's oauth_client_id is that client. */
+function withMcpClient<T extends AuthContext>(ctx: T, client: McpClient): T {
+  const secrets: Record<string, string> = { ...ctx.secrets, client_id: client.clientId };
+  if (client.clientSecret) secrets.client_secret = client.clientSecret;
+  return { ...ctx, secrets };
+}
+
+/**
+ * Renews an MCP connection's session: the refresh_token grant at the token endpoint the session
+ * kept (discovered again only when it kept none), with the stored client, and `resource`.
+ */
+async function renewMcpSession(ctx: AuthContext, options: OAuth2Options, refreshToken: string, previous?: Session): Promise<Session> {
+  const resource = options.resource as string;
+  const client = keptMcpClient(ctx.secrets, previous);
+  if (!client) {
+    throw new AuthError(`The ${ctx.connector} connection "${ctx.connection}" has no OAuth client for its MCP server yet.`, {
+      hint: `Run \`connectors auth login ${ctx.connector}\`, which registers one, or set one with \`connectors secrets set ${ctx.connector} client_id\`.`,
+    });
+  }
+  const kept = options.refresh_url || options.token_url ? undefined : await keptMcpEndpoints(ctx.http, resource, previous);
+  const tokenUrl = options.refresh_url ?? (options.token_url || (kept?.tokenEndpoint as string));
+  const tokens = await refreshTokenGrant(ctx.http, await tokenEndpoint(ctx, options, { refresh: true, tokenUrl, client }), refreshToken);
+  const session = createOAuth2Session(withMcpClient(ctx, client), options, tokens, { refreshToken, values: previous?.values });
+  session.values = { ...session.values, ...mcpSessionValues(kept ?? { tokenEndpoint: tokenUrl }, client.clientId, resource) };
+  return session;
 }
 
 async function authenticateOAuth2(ctx: AuthContext, previous?: Session): Promise<Session> {
@@ -240,6 +289,12 @@ async function chooseLoginFlow(ctx: AuthContext, request: { device: boolean }): 
   if (options.grant_type !== 'authorization_code') {
     if (request.device) {
       throw new UsageError(`The ${ctx.connector} connector uses the ${options.grant_type} grant, which has no device flow; run \`connectors auth login ${ctx.connector}\` without --device.`);
+    }
+    return 'authorization_code';
+  }
+  if (options.discovery === 'mcp') {
+    if (request.device) {
+      throw new UsageError(`The ${ctx.connector} connector logs in to an MCP server (discovery: mcp), which uses the authorization-code flow; run \`connectors auth login ${ctx.connector}\` without --device.`);
     }
     return 'authorization_code';
   }
@@ -315,6 +370,7 @@ async function loginWithDeviceCode(ctx: LoginContext, options: OAuth2Options, de
 async function loginOAuth2(ctx: LoginContext): Promise<Session> {
   const options = readOptions(ctx);
   if (options.grant_type !== 'authorization_code') return authenticateOAuth2(ctx);
+  if (options.discovery === 'mcp') return loginToMcpServer(ctx, options);
   const endpoints = await resolveLoginEndpoints(ctx, options);
   const flow = ctx.flow ?? (!endpoints.authorizeUrl && endpoints.deviceAuthorizationUrl ? 'device' : 'authorization_code');
   if (flow === 'device') {
@@ -325,38 +381,63 @@ async function loginOAuth2(ctx: LoginContext): Promise<Session> {
   if (!authorizeUrl) {
     throw new AuthError(`The oauth2 auth block of ${ctx.connector} has neither authorize_url nor issuer, so it cannot log in.`);
   }
-  const state = generateState();
-  const codeVerifier = options.pkce ? generateCodeVerifier() : undefined;
   const extra: Record<string, string> = { ...options.authorization_params };
   if (options.audience) extra.audience = options.audience;
   if (options.resource) extra.resource = options.resource;
-  const url = buildAuthorizationUrl({
+  const { code, codeVerifier } = await requestAuthorizationCode(ctx, {
     authorizeUrl,
     clientId: requireSecret(ctx, 'client_id'),
-    redirectUri: ctx.redirectUri,
     scopes: options.scopes,
-    state,
-    codeChallenge: codeVerifier ? calculateCodeChallenge(codeVerifier) : undefined,
+    pkce: options.pkce,
     prompt: options.prompt,
     extraParams: extra,
     scopeSeparator: options.scope_separator,
     paramNames: options.authorization_param_names,
     ...(options.authorize_url_fragment !== undefined ? { fragment: options.authorize_url_fragment } : {}),
   });
-  const callback = await ctx.authorize(url, state);
-  if (callback.get(options.authorization_param_names.state || 'state') !== state) throw new AuthError('The login callback carried a state that does not match; the code was not used.');
-  const error = callback.get('error');
-  if (error) {
-    const description = callback.get('error_description') ?? undefined;
-    throw new AuthError(`The provider refused the login: ${error}${description ? ` (${description})` : ''}.`, {
-      providerError: error,
-      providerErrorDescription: description,
-    });
-  }
-  const code = callback.get('code');
-  if (!code) throw new AuthError('The login callback carried no authorization code.');
   const tokens = await authorizationCodeGrant(ctx.http, await tokenEndpoint(ctx, options), { code, redirectUri: ctx.redirectUri, codeVerifier });
   return createOAuth2Session(ctx, options, tokens);
+}
+
+/**
+ * `auth login` to an MCP server (`discovery: mcp`): discovers the authorization server of
+ * `resource` (RFC 9728, RFC 8414), registers a client (RFC 7591) when no client_id secret is set
+ * and stores it with the connection (`ctx.saveSecrets`), then the code flow with S256 PKCE and
+ * `resource` (RFC 8707) on the authorize and token requests. `authorize_url` and `token_url`, when
+ * set, win over the discovered ones. Scopes: the manifest's, else the server's `scopes_supported`.
+ */
+async function loginToMcpServer(ctx: LoginContext, options: OAuth2Options): Promise<Session> {
+  const resource = options.resource as string;
+  const endpoints = await discoverMcpEndpoints(ctx.http, resource);
+  const tokenUrl = options.token_url || endpoints.tokenEndpoint;
+  const found = await resolveMcpClient(ctx.http, endpoints, {
+    ...(ctx.secrets.client_id ? { clientId: ctx.secrets.client_id } : {}),
+    ...(ctx.secrets.client_secret ? { clientSecret: ctx.secrets.client_secret } : {}),
+    redirectUri: ctx.redirectUri,
+    connector: ctx.connector,
+  });
+  const client: McpClient = found.clientSecret ? { clientId: found.clientId, clientSecret: found.clientSecret } : { clientId: found.clientId };
+  if (found.registered) {
+    // Stored before the browser leg, so a login abandoned there still reuses this client next time.
+    await ctx.saveSecrets?.({ client_id: client.clientId, ...(client.clientSecret ? { client_secret: client.clientSecret } : {}) });
+    ctx.log.info(`Registered a client at ${endpoints.issuer} (dynamic client registration) and stored it as the client_id secret of ${ctx.connector} (${ctx.connection}).`);
+  }
+  const extra: Record<string, string> = { ...options.authorization_params, resource };
+  if (options.audience) extra.audience = options.audience;
+  const { code, codeVerifier } = await requestAuthorizationCode(ctx, {
+    authorizeUrl: options.authorize_url ?? endpoints.authorizationEndpoint,
+    clientId: client.clientId,
+    scopes: options.scopes.length > 0 ? options.scopes : (endpoints.scopesSupported ?? []),
+    pkce: true, // MCP requires PKCE whatever `pkce` says
+    prompt: options.prompt,
+    extraParams: extra,
+    scopeSeparator: options.scope_separator,
+  });
+  const endpoint = await tokenEndpoint(ctx, options, { tokenUrl, client });
+  const tokens = await authorizationCodeGrant(ctx.http, endpoint, { code, redirectUri: ctx.redirectUri, ...(codeVerifier ? { codeVerifier } : {}) });
+  const session = createOAuth2Session(withMcpClient(ctx, client), options, tokens);
+  session.values = { ...session.values, ...mcpSessionValues({ tokenEndpoint: tokenUrl, issuer: endpoints.issuer }, client.clientId, resource) };
+  return session;
 }
 
 /** OAuth 2.0: client_credentials, authorization_code with refresh, jwt_bearer, password, extension grants. */
