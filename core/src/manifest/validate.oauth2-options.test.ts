@@ -102,4 +102,11 @@ describe('validate: oauth2 options', () => {
     expect(problems(['client_assertion: {file: /tmp/t, command: [x]}'])).not.toEqual([]);
     expect(problems(['client_assertion: {command: []}'])).not.toEqual([]);
   });
+
+  it('tls_client_certificate is a boolean, and tls_client_auth a client_auth', () => {
+    expect(problems(['tls_client_certificate: true', 'grant_type: client_credentials'])).toEqual([]);
+    expect(problems(['client_auth: tls_client_auth'])).toEqual([]);
+    expect(problems(['tls_client_certificate: "yes"'])).toEqual([expect.stringMatching(/^m\.yaml:10:27: auth\.tls_client_certificate: .*boolean/)]);
+    expect(problems(['tls_client_certificat: true'])).toEqual([expect.stringMatching(/^m\.yaml:10:3: auth\.tls_client_certificat: unknown option .*did you mean `tls_client_certificate`\?$/)]);
+  });
 });

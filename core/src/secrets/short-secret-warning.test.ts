@@ -29,6 +29,7 @@ describe('short secret warnings', () => {
       secrets: { client_id: 'Q9', client_secret: 'Zr1', refresh: 'R7', long_one: 'long-enough' },
       sources: { client_id: 'env', client_secret: 'env', refresh: 'store', long_one: 'env' },
       missing: [],
+      unset: [],
     };
     warnAboutShortEnvironmentSecrets(log, 'warn_env', resolved);
     warnAboutShortEnvironmentSecrets(log, 'warn_env', resolved);

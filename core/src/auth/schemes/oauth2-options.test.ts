@@ -251,6 +251,27 @@ describe('basic_encoding and client_auth none', () => {
   });
 });
 
+describe('client_auth tls_client_auth (RFC 8705 2.1) and tls_client_certificate', () => {
+  it('sends client_id in the body and no secret: the TLS client certificate authenticates the client', async () => {
+    const server = tokenServer({ access_token: 'at', token_type: 'Bearer', expires_in: 3600 });
+    const ctx = context({ client_auth: 'tls_client_auth', scopes: ['read'] });
+    delete ctx.secrets.client_secret;
+    const session = await oauth2Scheme.authenticate(ctx);
+    expect(server.body()).toEqual({ grant_type: 'client_credentials', client_id: 'my client', scope: 'read' });
+    expect(server.headers()).not.toHaveProperty('authorization');
+    expect(session.secrets.oauth_access_token).toBe('at');
+  });
+
+  it('names the certificate secrets for tls_client_certificate and tls_client_auth, and none otherwise', () => {
+    const names = { certificate: 'tls_client_cert', key: 'tls_client_key' };
+    expect(oauth2Scheme.tlsClientCertificateFor?.({ tls_client_certificate: true })).toEqual(names);
+    expect(oauth2Scheme.tlsClientCertificateFor?.({ client_auth: 'tls_client_auth', tls_client_certificate: false })).toEqual(names);
+    expect(oauth2Scheme.tlsClientCertificateFor?.({ tls_client_certificate: false, client_auth: 'client_secret_basic' })).toBeUndefined();
+    // A federated assertion replaces client_auth, so it presents no certificate unless asked.
+    expect(oauth2Scheme.tlsClientCertificateFor?.({ client_auth: 'tls_client_auth', client_assertion: { file: '/t' } })).toBeUndefined();
+  });
+});
+
 function keyPair(type: 'rsa' | 'ec') {
   const pair = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
@@ -331,7 +352,7 @@ describe('client_assertion from a file or a command', () => {
   it('a failing command is one sentence that quotes none of its output', async () => {
     const error = await oauth2Scheme
       .authenticate(context({ client_assertion: { command: [process.execPath, '-e', 'console.error("leaky-detail"); process.exit(3)'] } }))
-      .catch((e: unknown) => e as Error);
+      .then(() => new Error('no error'), (e: unknown) => e as Error);
     expect(error.message).toBe(`The client_assertion command \`${process.execPath}\` of acme exited with code 3.`);
     expect(error.message).not.toContain('leaky-detail');
   });
