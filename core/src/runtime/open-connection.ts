@@ -16,7 +16,7 @@ import { DEFAULT_REFRESH_BEFORE, isDueForRenewal } from '../sessions/renewal-win
 import { compileTemplate } from '../templates/index.js';
 import type { Project } from './open-project.js';
 import { connectionSecretSpecs } from '../auth/connection-secret-specs.js';
-import { readTlsClientCertificate, type TlsClientCertificate } from './tls-client-certificate.js';
+import { privateKeyMaterial, readTlsClientCertificate, type TlsClientCertificate } from './tls-client-certificate.js';
 
 /** What a command says about the connection it works on. */
 export interface ConnectionOptions {
@@ -165,6 +165,7 @@ export async function openConnection(
     log,
     now,
   });
+  if (tlsClientCertificate) redactor.addAll(privateKeyMaterial(tlsClientCertificate));
   const tls = tlsClientCertificate ? { tlsClientCertificate } : {};
   const ctx: AuthContext = {
     connector: manifest.name,

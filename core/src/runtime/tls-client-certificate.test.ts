@@ -7,7 +7,7 @@ import { oauth2Scheme } from '../auth/schemes/oauth2.js';
 import { AuthError } from '../errors.js';
 import { MissingSecretError } from '../secrets/missing-secret-error.js';
 import { createTestPki, type TestPki } from '../testing/test-pki.js';
-import { readTlsClientCertificate, type TlsClientCertificateSource } from './tls-client-certificate.js';
+import { privateKeyMaterial, readTlsClientCertificate, type TlsClientCertificateSource } from './tls-client-certificate.js';
 
 let pki: TestPki;
 let other: TestPki;
@@ -130,5 +130,13 @@ describe('readTlsClientCertificate', () => {
     const now = source(secrets);
     readTlsClientCertificate(oauth2Scheme, now.value);
     expect(now.warnings).toEqual([]);
+  });
+
+  it("privateKeyMaterial: the key and each of its base64 lines, for the redactor", () => {
+    const material = privateKeyMaterial({ certificate: pki.client.cert, key: pki.client.key });
+    const body = pki.client.key.split('\n').filter((line) => line && !line.startsWith('-----'));
+    expect(material[0]).toBe(pki.client.key);
+    expect(material.slice(1)).toEqual(body.filter((line) => line.length >= 16));
+    expect(material.slice(1).length).toBeGreaterThan(0);
   });
 });

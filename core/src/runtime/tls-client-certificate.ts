@@ -108,3 +108,13 @@ export function readTlsClientCertificate(scheme: Pick<AuthScheme, 'tlsClientCert
   }
   return { certificate, key };
 }
+
+/**
+ * What of a client certificate's private key the redactor should know besides the secret as it
+ * was stored: the key as sent (a one-line PEM unescaped) and each of its base64 lines, so that no
+ * piece of it can be printed.
+ */
+export function privateKeyMaterial(certificate: TlsClientCertificate): string[] {
+  const lines = certificate.key.split(/\r?\n/).filter((line) => line.length >= 16 && !line.startsWith('-----'));
+  return [certificate.key, ...lines];
+}
