@@ -225,6 +225,8 @@ describe('schemes', () => {
         { name: 'password', env: 'CONNECTORS_SECRET_<CONNECTOR>_PASSWORD', optional: true },
         { name: 'client_private_key', env: 'CONNECTORS_SECRET_<CONNECTOR>_CLIENT_PRIVATE_KEY', optional: true },
         { name: 'service_account_json', env: 'CONNECTORS_SECRET_<CONNECTOR>_SERVICE_ACCOUNT_JSON', optional: true },
+        { name: 'tls_client_cert', env: 'CONNECTORS_SECRET_<CONNECTOR>_TLS_CLIENT_CERT', optional: true },
+        { name: 'tls_client_key', env: 'CONNECTORS_SECRET_<CONNECTOR>_TLS_CLIENT_KEY', optional: true },
       ],
       injectedSecrets: [{ name: 'oauth_access_token' }, { name: 'oauth_refresh_token' }, { name: 'oauth_client_id' }, { name: 'oauth_client_secret' }],
     });
@@ -247,6 +249,6 @@ describe('schemes', () => {
     expect(lines[0]).toMatch(/^SCHEME\s+ORIGIN\s+REQUIRED SECRETS\s+INJECTED SECRETS$/);
     expect(lines).toContainEqual(expect.stringMatching(/^basic\s+built-in\s+username, password\s+username, password$/));
     expect(lines).toContainEqual(expect.stringMatching(/^none\s+built-in\s+-\s+-$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^oauth2\s+built-in\s+client_id\?, client_secret\?, username\?, password\?, client_private_key\?, service_account_json\?\s+oauth_access_token, oauth_refresh_token, oauth_client_id, oauth_client_secret$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^oauth2\s+built-in\s+client_id\?, client_secret\?, username\?, password\?, client_private_key\?, service_account_json\?, tls_client_cert\?, tls_client_key\?\s+oauth_access_token, oauth_refresh_token, oauth_client_id, oauth_client_secret$/));
   });
 });

@@ -164,6 +164,14 @@ export interface OutgoingRequest {
   body?: string | Buffer;
 }
 
+/** The names of the secrets of a TLS client certificate (see {@link AuthScheme.tlsClientCertificateFor}). */
+export interface TlsClientCertificateSecrets {
+  /** The secret holding the certificate, PEM, with any intermediate certificates after it. */
+  certificate: string;
+  /** The secret holding its private key, PEM, unencrypted. */
+  key: string;
+}
+
 /** An auth scheme: built in, or exported by a plugin package. */
 export interface AuthScheme {
   /** The name manifests use in `auth.scheme`. */
@@ -182,6 +190,14 @@ export interface AuthScheme {
    * options. Without this method every connection needs `requiredSecrets`.
    */
   requiredSecretsFor?(options: Record<string, unknown>): SecretSpec[];
+  /**
+   * Mutual TLS (RFC 8705): the names of the two secrets holding the client certificate and its
+   * private key (PEM) that a connection with these `auth` options (defaults applied) presents on
+   * every HTTPS request, token requests and API requests alike; undefined when it presents none.
+   * Both should be among the connection's required secrets. The runtime reads them, checks that
+   * they are PEM and belong together, and gives them to its HTTP client.
+   */
+  tlsClientCertificateFor?(options: Record<string, unknown>): TlsClientCertificateSecrets | undefined;
   /** Secrets the scheme puts into the connector context (`{{ secrets.<name> }}`). */
   injectedSecrets: SecretSpec[];
   /**

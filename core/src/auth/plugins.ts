@@ -98,6 +98,9 @@ export function checkAuthScheme(value: unknown, where: string): AuthScheme {
   if (scheme!.requiredSecretsFor !== undefined && typeof scheme!.requiredSecretsFor !== 'function') {
     throw new PluginError(`${named} has a requiredSecretsFor that is not a function.`);
   }
+  if (scheme!.tlsClientCertificateFor !== undefined && typeof scheme!.tlsClientCertificateFor !== 'function') {
+    throw new PluginError(`${named} has a tlsClientCertificateFor that is not a function.`);
+  }
   if (scheme!.options !== undefined && (typeof scheme!.options !== 'object' || scheme!.options === null)) {
     throw new PluginError(`${named} has options that are not a JSON Schema object.`);
   }

@@ -53,6 +53,14 @@ export const DEFAULT_TIMEOUTS: Required<Pick<HttpTimeouts, 'connect' | 'response
   idle: DEFAULT_TIMEOUT_SECONDS * 1000,
 };
 
+/** A TLS client certificate (mutual TLS): presented on every HTTPS request of the client. */
+export interface TlsClientCertificate {
+  /** PEM, with any intermediate certificates after it. */
+  certificate: string;
+  /** The certificate's private key, PEM, unencrypted. */
+  key: string;
+}
+
 export interface RuntimeHttpClientOptions {
   /** Secrets to remove from error messages and log lines; `Authorization` values are added to it. */
   redactor?: Redactor;
@@ -67,6 +75,8 @@ export interface RuntimeHttpClientOptions {
   timeout?: HttpTimeouts;
   /** Defaults to {@link USER_AGENT}. */
   userAgent?: string;
+  /** Mutual TLS: the client certificate presented in every TLS handshake (see `runtime/tls-client-certificate.ts`). */
+  tlsClientCertificate?: TlsClientCertificate;
   /** Waits between retries; tests pass a fake. Defaults to a timer. */
   sleep?: (ms: number) => Promise<void>;
   /** The jitter source, in [0, 1); defaults to `Math.random`. */
@@ -142,6 +152,9 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
       beforeError: [createBeforeErrorHook(deps)],
     },
   };
+  if (options.tlsClientCertificate) {
+    extendOptions.https = { certificate: options.tlsClientCertificate.certificate, key: options.tlsClientCertificate.key };
+  }
   if (options.cookieJar) extendOptions.cookieJar = options.cookieJar as unknown as OptionsInit['cookieJar'];
   const instance = (options.got ?? got).extend(extendOptions);
   const redact = (text: string): string => (options.redactor ? options.redactor.redact(text) : text);

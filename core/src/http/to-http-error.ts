@@ -5,6 +5,7 @@
  */
 import { ConnectorsError, HttpError } from '../errors.js';
 import type { Redactor } from './redact.js';
+import { describeTlsFailure } from './describe-tls-failure.js';
 import { shortenRedacted } from './shorten-redacted.js';
 
 /** The longest provider text quoted in an error message. */
@@ -99,7 +100,8 @@ export function toHttpError(error: unknown, request: FailedRequest, redactor?: R
   const url = redact(request.url);
   const code = (error as { code?: string } | undefined)?.code;
   const raw = error instanceof Error ? error.message : String(error);
-  const reason = stripPeriod(shortenRedacted(raw, redactor, { maxLength: MAX_ERROR_SUMMARY_LENGTH }));
+  // A refused TLS handshake reads as what to do, not as OpenSSL's error string.
+  const reason = describeTlsFailure(code) ?? stripPeriod(shortenRedacted(raw, redactor, { maxLength: MAX_ERROR_SUMMARY_LENGTH }));
   return new HttpError(`${request.method} ${url} failed${retriesText(request.retries)}: ${reason || code || 'unknown error'}.`, {
     code: 'ERR_HTTP',
     status: response?.statusCode,

@@ -119,4 +119,11 @@ describe('validate: oauth2 options', () => {
     ]);
     expect(problems(['discovery: oidc', 'resource: "{{ config.base_url }}"'])).toEqual([expect.stringMatching(/^m\.yaml:10:\d+: auth\.discovery: "oidc" is not allowed; expected one of mcp$/)]);
   });
+
+  it('tls_client_certificate is a boolean, and tls_client_auth a client_auth', () => {
+    expect(problems(['tls_client_certificate: true', 'grant_type: client_credentials'])).toEqual([]);
+    expect(problems(['client_auth: tls_client_auth'])).toEqual([]);
+    expect(problems(['tls_client_certificate: "yes"'])).toEqual([expect.stringMatching(/^m\.yaml:10:27: auth\.tls_client_certificate: .*boolean/)]);
+    expect(problems(['tls_client_certificat: true'])).toEqual([expect.stringMatching(/^m\.yaml:10:3: auth\.tls_client_certificat: unknown option .*did you mean `tls_client_certificate`\?$/)]);
+  });
 });

@@ -16,6 +16,7 @@ import { DEFAULT_REFRESH_BEFORE, isDueForRenewal } from '../sessions/renewal-win
 import { compileTemplate } from '../templates/index.js';
 import type { Project } from './open-project.js';
 import { connectionSecretSpecs } from '../auth/connection-secret-specs.js';
+import { privateKeyMaterial, readTlsClientCertificate, type TlsClientCertificate } from './tls-client-certificate.js';
 
 /** What a command says about the connection it works on. */
 export interface ConnectionOptions {
@@ -54,6 +55,8 @@ export interface OpenConnection extends ConnectorTarget {
   binding: SessionBinding;
   /** The client for the connector's requests: auth applied, 401 renewed once, retries, redaction. */
   http: HttpClient;
+  /** The TLS client certificate every HTTPS request of the connection presents (mutual TLS), if its scheme has one. */
+  tlsClientCertificate?: TlsClientCertificate;
   /** A session fresh enough to use (stored, or renewed now). Its secrets join the redactor. */
   getSession(): Promise<Session>;
   /** The connection's cookies (restored from its session); `http` sends and keeps them. */
@@ -152,13 +155,25 @@ export async function openConnection(
   assertNoMissingSecrets(secrets, manifest.name, ref.connection);
 
   const baseUrl = renderBaseUrl(manifest, config);
+  const authOptions = resolveAuthOptions(manifest, project.registry, config);
+  // Mutual TLS: checked before any request, and presented on token and API requests alike.
+  const tlsClientCertificate = readTlsClientCertificate(registered.scheme, {
+    connector: manifest.name,
+    connection: ref.connection,
+    options: authOptions,
+    secrets: secrets.secrets,
+    log,
+    now,
+  });
+  if (tlsClientCertificate) redactor.addAll(privateKeyMaterial(tlsClientCertificate));
+  const tls = tlsClientCertificate ? { tlsClientCertificate } : {};
   const ctx: AuthContext = {
     connector: manifest.name,
     connection: ref.connection,
-    options: resolveAuthOptions(manifest, project.registry, config),
+    options: authOptions,
     secrets: secrets.secrets,
     config: baseUrl === undefined ? config : { base_url: baseUrl, ...config },
-    http: createHttpClient({ redactor, logger: log, retry: manifest.retry }),
+    http: createHttpClient({ redactor, logger: log, retry: manifest.retry, ...tls }),
     log,
     now,
   };
@@ -180,6 +195,7 @@ export async function openConnection(
     logger: log,
     retry: manifest.retry,
     cookieJar,
+    ...tls,
     // With `apply: false` the manifest's templates write the credentials; a 401 still renews once (DESIGN section 5).
     auth: {
       getSession,
@@ -193,5 +209,5 @@ export async function openConnection(
     const serialized = JSON.parse(await serializeCookieJar(cookieJar)) as { cookies?: unknown[] };
     if (serialized.cookies?.length) await sessions.saveCookies(ref, serialized);
   };
-  return { ...target, secrets, ctx, binding, http, getSession, cookieJar, saveCookies, forSession };
+  return { ...target, secrets, ctx, binding, http, ...tls, getSession, cookieJar, saveCookies, forSession };
 }

@@ -5,14 +5,17 @@
  * cookies, proxy and hop-by-hop headers never go upstream; the scheme's headers always win. A 401
  * renews the session once and retries once when the body was buffered (up to 1 MiB). Redirects go
  * back to the caller. Error bodies (status >= 400) and every header are redacted; 2xx bodies are
- * streamed through untouched.
+ * streamed through untouched. A connection with a TLS client certificate (mutual TLS) presents it
+ * upstream, as its own requests do.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { PassThrough, Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { isCookieJarEmpty } from '../http/cookie-jar.js';
+import { describeTlsFailure } from '../http/describe-tls-failure.js';
 import type { OpenConnection } from '../runtime/open-connection.js';
+import type { TlsClientCertificate } from '../runtime/tls-client-certificate.js';
 import type { OutgoingRequest, Session } from '../plugin-api.js';
 import { compileTemplateTree, toText, type CompiledTree } from '../templates/index.js';
 
@@ -61,6 +64,22 @@ const agents = {
   https: new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 
+/** The https agents of connections with a TLS client certificate (mutual TLS), one per certificate. */
+const clientCertificateAgents = new WeakMap<TlsClientCertificate, https.Agent>();
+
+/** The agent for `url` on `open`: one that presents the connection's client certificate, when it has one. */
+function agentFor(open: OpenConnection, url: URL): http.Agent {
+  if (url.protocol !== 'https:') return agents.http;
+  const certificate = open.tlsClientCertificate;
+  if (!certificate) return agents.https;
+  let agent = clientCertificateAgents.get(certificate);
+  if (!agent) {
+    agent = new https.Agent({ keepAlive: true, maxSockets: 256, cert: certificate.certificate, key: certificate.key });
+    clientCertificateAgents.set(certificate, agent);
+  }
+  return agent;
+}
+
 /** Forwards one request on `open` and returns the answer for the caller (never throws for upstream failures). */
 export async function forwardRequest(open: OpenConnection, request: ProxyRequest, options: ProxyOptions = {}): Promise<ProxyAnswer> {
   const body = await readBody(request.incoming);
@@ -71,7 +90,7 @@ export async function forwardRequest(open: OpenConnection, request: ProxyRequest
     const upstreamHost = outgoing.url.host;
     let response: IncomingMessage;
     try {
-      response = await send(outgoing, body, options);
+      response = await send(outgoing, agentFor(open, outgoing.url), body, options);
     } catch (error) {
       return failure(error, upstreamHost, options.upstreamTimeoutMs ?? 60_000);
     }
@@ -177,7 +196,7 @@ function credentialPart(value: string): string | undefined {
 
 class UpstreamTimeout extends Error {}
 
-function send(outgoing: OutgoingRequest, body: RequestBody, options: ProxyOptions): Promise<IncomingMessage> {
+function send(outgoing: OutgoingRequest, agent: http.Agent, body: RequestBody, options: ProxyOptions): Promise<IncomingMessage> {
   const timeoutMs = options.upstreamTimeoutMs ?? 60_000;
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -185,7 +204,7 @@ function send(outgoing: OutgoingRequest, body: RequestBody, options: ProxyOption
     const request = (secure ? https : http).request(outgoing.url, {
       method: outgoing.method,
       headers: outgoing.headers,
-      agent: secure ? agents.https : agents.http,
+      agent,
     });
     const timer = setTimeout(() => request.destroy(new UpstreamTimeout()), timeoutMs);
     request.once('response', (response) => {
@@ -207,9 +226,12 @@ function send(outgoing: OutgoingRequest, body: RequestBody, options: ProxyOption
 function failure(error: unknown, host: string, timeoutMs: number): ProxyAnswer {
   const timeout = error instanceof UpstreamTimeout;
   const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  const tls = describeTlsFailure(code);
   const message = timeout
     ? `The upstream host ${host} did not answer within ${Math.round(timeoutMs / 100) / 10} s.`
-    : `The upstream host ${host} could not be reached${code ? ` (${code})` : ''}.`;
+    : tls
+      ? `The upstream host ${host} could not be reached: ${tls}.`
+      : `The upstream host ${host} could not be reached${code ? ` (${code})` : ''}.`;
   const payload = { error: timeout ? 'upstream_timeout' : 'upstream_unreachable', message };
   return { status: timeout ? 504 : 502, headers: { 'content-type': 'application/json; charset=utf-8' }, body: Buffer.from(JSON.stringify(payload)), error: payload.error };
 }

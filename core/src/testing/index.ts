@@ -4,3 +4,4 @@
  */
 export { describeSecretStoreConformance, type StoreUnderTest } from './secret-store-conformance.js';
 export { startPostgresCluster, findPostgresBin, type PostgresCluster } from './postgres-cluster.js';
+export { createTestPki, type TestPki, type TestKeyPair } from './test-pki.js';

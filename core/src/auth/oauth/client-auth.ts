@@ -1,12 +1,14 @@
 /**
  * Client authentication at the token endpoint (RFC 6749 section 2.3.1), `none` for public
  * clients (RFC 6749 2.1, used with PKCE): the `client_id` in the body and no secret, and
- * `private_key_jwt` (RFC 7523 2.2): a signed or federated JWT as `client_assertion`.
+ * `private_key_jwt` (RFC 7523 2.2): a signed or federated JWT as `client_assertion`, and
+ * `tls_client_auth` (RFC 8705 2.1): the TLS client certificate authenticates the client, which
+ * sends its `client_id` in the body and no secret.
  */
 import { JWT_CLIENT_ASSERTION_TYPE } from './client-assertion.js';
 
 /** How the client authenticates at the token endpoint. */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt';
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none' | 'private_key_jwt' | 'tls_client_auth';
 
 /**
  * How client_secret_basic encodes the pair before base64: `form` form-encodes id and secret first
@@ -14,7 +16,7 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'n
  */
 export type BasicEncoding = 'form' | 'raw';
 
-/** The client's credentials. `clientSecret` is empty for a public client (`none`) and for `private_key_jwt`. */
+/** The client's credentials. `clientSecret` is empty for a public client (`none`), `private_key_jwt` and `tls_client_auth`. */
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
@@ -41,8 +43,8 @@ export function clientSecretBasicHeader(credentials: ClientCredentials, encoding
 /**
  * Puts the client's credentials on a token request: an `authorization` header for
  * client_secret_basic, `client_id` and `client_secret` in the body for client_secret_post, only
- * `client_id` in the body for `none`, and `client_id` with `client_assertion_type` and
- * `client_assertion` for `private_key_jwt`.
+ * `client_id` in the body for `none` and `tls_client_auth` (whose certificate is on the connection),
+ * and `client_id` with `client_assertion_type` and `client_assertion` for `private_key_jwt`.
  */
 export function applyClientAuth(
   method: ClientAuthMethod,
@@ -50,7 +52,7 @@ export function applyClientAuth(
   request: { form: Record<string, string>; headers: Record<string, string> },
   encoding: BasicEncoding = 'form',
 ): void {
-  if (method === 'none') {
+  if (method === 'none' || method === 'tls_client_auth') {
     request.form.client_id = credentials.clientId;
     return;
   }

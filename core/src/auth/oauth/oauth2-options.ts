@@ -66,6 +66,11 @@ export interface OAuth2Options {
   subject?: string;
   /** A federated client assertion read at every token request; implies `private_key_jwt`. */
   client_assertion?: ClientAssertionSource;
+  /**
+   * Mutual TLS (RFC 8705): the `tls_client_cert` and `tls_client_key` secrets are presented on
+   * every HTTPS request of the connection. On when set, and implied by `client_auth: tls_client_auth`.
+   */
+  tls_client_certificate: boolean;
 }
 
 /**
@@ -101,5 +106,15 @@ export function readOAuth2Options(ctx: AuthContext): OAuth2Options {
     token_response: options.token_response ?? {},
     expires_in_unit: options.expires_in_unit ?? 's',
     token_values: options.token_values ?? {},
+    tls_client_certificate: usesTlsClientCertificate(ctx.options),
   };
+}
+
+/**
+ * True when a connection with these (raw or defaulted) oauth2 options presents a TLS client
+ * certificate: `tls_client_certificate: true`, or `client_auth: tls_client_auth`, which
+ * authenticates the client by that certificate (RFC 8705 2.1).
+ */
+export function usesTlsClientCertificate(options: Record<string, unknown>): boolean {
+  return options.tls_client_certificate === true || (options.client_auth === 'tls_client_auth' && !options.client_assertion);
 }

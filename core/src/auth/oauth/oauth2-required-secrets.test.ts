@@ -31,4 +31,12 @@ describe('oauth2SecretsFor', () => {
     expect(needed({ discovery: 'mcp', resource: 'https://mcp.example.com/mcp' })).toEqual(['client_id?', 'client_secret?']);
     expect(needed({ discovery: 'mcp', resource: 'https://mcp.example.com/mcp', client_auth: 'none' })).toEqual(['client_id?', 'client_secret?']);
   });
+
+  it('asks mutual TLS for the client certificate and its key, and tls_client_auth for no client_secret', () => {
+    expect(needed({ grant_type: 'client_credentials', tls_client_certificate: true })).toEqual(['client_id', 'client_secret', 'tls_client_cert', 'tls_client_key']);
+    expect(needed({ client_auth: 'tls_client_auth' })).toEqual(['client_id', 'tls_client_cert', 'tls_client_key']);
+    expect(needed({ client_auth: 'tls_client_auth', tls_client_certificate: true })).toEqual(['client_id', 'tls_client_cert', 'tls_client_key']);
+    expect(needed({ grant_type: 'jwt_bearer', tls_client_certificate: true })).toEqual(['client_id?', 'client_secret?', 'service_account_json?', 'tls_client_cert', 'tls_client_key']);
+    expect(needed({ tls_client_certificate: false })).toEqual(['client_id', 'client_secret']);
+  });
 });

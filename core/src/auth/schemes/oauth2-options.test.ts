@@ -282,6 +282,27 @@ describe('basic_encoding and client_auth none', () => {
   });
 });
 
+describe('client_auth tls_client_auth (RFC 8705 2.1) and tls_client_certificate', () => {
+  it('sends client_id in the body and no secret: the TLS client certificate authenticates the client', async () => {
+    const server = tokenServer({ access_token: 'at', token_type: 'Bearer', expires_in: 3600 });
+    const ctx = context({ client_auth: 'tls_client_auth', scopes: ['read'] });
+    delete ctx.secrets.client_secret;
+    const session = await oauth2Scheme.authenticate(ctx);
+    expect(server.body()).toEqual({ grant_type: 'client_credentials', client_id: 'my client', scope: 'read' });
+    expect(server.headers()).not.toHaveProperty('authorization');
+    expect(session.secrets.oauth_access_token).toBe('at');
+  });
+
+  it('names the certificate secrets for tls_client_certificate and tls_client_auth, and none otherwise', () => {
+    const names = { certificate: 'tls_client_cert', key: 'tls_client_key' };
+    expect(oauth2Scheme.tlsClientCertificateFor?.({ tls_client_certificate: true })).toEqual(names);
+    expect(oauth2Scheme.tlsClientCertificateFor?.({ client_auth: 'tls_client_auth', tls_client_certificate: false })).toEqual(names);
+    expect(oauth2Scheme.tlsClientCertificateFor?.({ tls_client_certificate: false, client_auth: 'client_secret_basic' })).toBeUndefined();
+    // A federated assertion replaces client_auth, so it presents no certificate unless asked.
+    expect(oauth2Scheme.tlsClientCertificateFor?.({ client_auth: 'tls_client_auth', client_assertion: { file: '/t' } })).toBeUndefined();
+  });
+});
+
 function keyPair(type: 'rsa' | 'ec') {
   const pair = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {

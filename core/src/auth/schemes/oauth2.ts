@@ -19,7 +19,10 @@
  * `token_params` go with every token request, as a form or JSON (`token_request_format`) with
  * `token_headers`; `token_response` says where the answer keeps its fields, `token_values` what
  * the session keeps as `{{ auth.<name> }}`. `client_auth: none` is a public client: `client_id`
- * in the body and no secret.
+ * in the body and no secret. `tls_client_certificate: true` is mutual TLS (RFC 8705): the
+ * `tls_client_cert` and `tls_client_key` secrets are presented on token and API requests (the
+ * runtime's HTTP client does it, see `runtime/tls-client-certificate.ts`); `client_auth:
+ * tls_client_auth` (RFC 8705 2.1) implies it and sends `client_id` in the body and no secret.
  *
  * `discovery: mcp` (an MCP server, {@link loginToMcpServer}): the endpoints come from the server
  * at `resource`; `auth login` registers a client when no client_id secret is set and stores it
@@ -38,10 +41,10 @@ import { readClientAssertion } from '../oauth/client-assertion.js';
 import type { ClientAuthMethod, ClientCredentials } from '../oauth/client-auth.js';
 import { createJwtAssertion } from '../oauth/jwt-assertion.js';
 import { parseServiceAccountKey } from '../oauth/service-account.js';
-import { readOAuth2Options, type OAuth2Options } from '../oauth/oauth2-options.js';
+import { readOAuth2Options, usesTlsClientCertificate, type OAuth2Options } from '../oauth/oauth2-options.js';
 import { createOAuth2Session as createSession } from '../oauth/oauth2-session.js';
 import { discoverMcpEndpoints, keptMcpClient, keptMcpEndpoints, mcpSessionValues, resolveMcpClient, type McpClient } from '../oauth/mcp-authorization.js';
-import { OAUTH2_SECRETS, oauth2SecretsFor } from '../oauth/oauth2-required-secrets.js';
+import { OAUTH2_SECRETS, oauth2SecretsFor, TLS_CLIENT_CERTIFICATE_SECRETS } from '../oauth/oauth2-required-secrets.js';
 import {
   authorizationCodeGrant,
   clientCredentialsGrant,
@@ -98,13 +101,15 @@ async function createClientAssertion(ctx: AuthContext, options: OAuth2Options, c
 }
 
 /**
- * The client's credentials: a public client (`client_auth: none`) has no secret, `private_key_jwt`
- * an assertion. `known` is the client of an MCP connection (registered, or kept by the session).
+ * The client's credentials: a public client (`client_auth: none`) and `tls_client_auth` (whose
+ * certificate authenticates it) have no secret, `private_key_jwt` an assertion. `known` is the
+ * client of an MCP connection (registered, or kept by the session).
  */
 async function clientCredentials(ctx: AuthContext, options: OAuth2Options, tokenUrl: string, clientAuth: ClientAuthMethod, known?: McpClient): Promise<ClientCredentials> {
   const clientId = known?.clientId ?? requireSecret(ctx, 'client_id');
   switch (clientAuth) {
     case 'none':
+    case 'tls_client_auth':
       return { clientId, clientSecret: '' };
     case 'private_key_jwt':
       return { clientId, clientSecret: '', assertion: await createClientAssertion(ctx, options, clientId, tokenUrl) };
@@ -451,6 +456,8 @@ export const oauth2Scheme = defineAuthScheme({
   // client_secret, a Google service account no client_id).
   requiredSecrets: OAUTH2_SECRETS.map((spec) => ({ ...spec, optional: true })),
   requiredSecretsFor: oauth2SecretsFor,
+  // Mutual TLS (RFC 8705): the runtime presents the certificate on token and API requests alike.
+  tlsClientCertificateFor: (options) => (usesTlsClientCertificate(options) ? TLS_CLIENT_CERTIFICATE_SECRETS : undefined),
   templatedOptions: { token_headers: ['config', 'secrets'] },
   injectedSecrets: [
     { name: 'oauth_access_token' },
