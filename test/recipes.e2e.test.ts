@@ -169,6 +169,8 @@ describe.concurrent('docs/recipes.md: each manifest validates, and its commands 
         cleanup();
         project.cleanup();
       }
-    });
+      // Up to seven CLI processes one after another (validate, the config sets, secrets list):
+      // on a loaded two-core machine each can take seconds.
+    }, 180_000);
   }
 });
