@@ -102,6 +102,7 @@ function openPostgresDestination(spec: Extract<DestinationSpec, { type: 'postgre
     schema: spec.schema,
     connector: context.connector,
     connection: context.connection,
+    ...(context.now ? { now: context.now } : {}),
     description: spec.url === undefined && sameDatabase ? describeDestination(spec) : `postgres://${target.user}@${target.host}:${target.port}/${target.database} (schema ${spec.schema})`,
   };
   if (context.states !== undefined) options.state = sameDatabase ? { inTransaction: store! } : { after: context.states };

@@ -84,6 +84,28 @@ describe('PostgresDestination', () => {
     ]);
   });
 
+  it('copies a first load and upserts a batch that meets existing keys, every value exact', async () => {
+    const { name, url } = await freshDatabase();
+    const odd = { id: 1, text: 'tab\tnew\nline back\\slash "quoted" \\N ünïcode 🎉', nested: { list: [1, null, true] } };
+    const first = destination(url, { batchRecords: 2 });
+    await first.startStream({ name: 'items', schema: OPEN_SCHEMA, keyProperties: ['id'] });
+    await first.writeRecords('items', [odd, { id: 2, v: 'a' }]);
+    await first.close(state(2));
+    const second = destination(url, { batchRecords: 3 });
+    await second.startStream({ name: 'items', schema: OPEN_SCHEMA, keyProperties: ['id'] });
+    await second.writeRecords('items', [{ id: 3, v: 'new' }, { id: 2, v: 'b' }, { id: 4, v: 'new' }]); // meets key 2: upserted
+    await second.writeRecords('items', [{ id: 5, v: 'new' }]);
+    await second.close(state(5));
+    const rows = await cluster.query<{ _pk: string; record: unknown }>(name, 'SELECT _pk, record FROM connectors_data.acme__items ORDER BY _pk');
+    expect(rows).toEqual([
+      { _pk: '[1]', record: odd },
+      { _pk: '[2]', record: { id: 2, v: 'b' } },
+      { _pk: '[3]', record: { id: 3, v: 'new' } },
+      { _pk: '[4]', record: { id: 4, v: 'new' } },
+      { _pk: '[5]', record: { id: 5, v: 'new' } },
+    ]);
+  });
+
   it('writes a composite key as the JSON list of its values, and keeps connections apart', async () => {
     const { name, url } = await freshDatabase();
     for (const connection of ['eu', 'us']) {
@@ -125,8 +147,11 @@ describe('PostgresDestination', () => {
     await dest.writeState(state(6)); // waits for the next batch
     expect(await store.getState({ connector: 'acme', connection: 'default' })).toBeUndefined();
     await dest.writeRecords('items', items(7, 12)); // 12 >= 10: a batch, with the checkpoint before these records
-    expect(await store.getState({ connector: 'acme', connection: 'default' })).toEqual(state(6));
+    // the batch is written while the run goes on: once its rows are there, so is its state
+    const deadline = Date.now() + 10_000;
+    while ((await cluster.query(name, 'SELECT 1 FROM connectors_data.acme__items')).length < 12 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect((await cluster.query(name, 'SELECT 1 FROM connectors_data.acme__items'))).toHaveLength(12);
+    expect(await store.getState({ connector: 'acme', connection: 'default' })).toEqual(state(6));
     await dest.saveState(state(12));
     expect(await store.getState({ connector: 'acme', connection: 'default' })).toEqual(state(12));
     await dest.close(state(12));

@@ -1,8 +1,9 @@
 /**
  * `postgres` and `postgres:<url>` (DESIGN.md section 11): each stream into its table
- * ({@link prepareTable}), records in batches of one multi-row statement per table and
- * transaction, upserted on `(_connection, _pk)` (so a retried run never duplicates a record) or
- * appended for a stream without `primary_key`.
+ * ({@link prepareTable}), records in batches (one transaction each), upserted on
+ * `(_connection, _pk)` (so a retried run never duplicates a record) or appended for a stream
+ * without `primary_key`. A batch goes by `COPY` while none of its keys is in the table yet (a
+ * first load: the bulk path), else by one `INSERT ... ON CONFLICT DO UPDATE` (see {@link writeBatch}).
  *
  * The state: a checkpoint ({@link PostgresDestination.writeState}) waits for the next batch and is
  * committed with it, never before its records. When the destination is the store's own database,
@@ -53,10 +54,12 @@ export interface PostgresDestinationOptions {
   state?: { inTransaction: StateInDatabase } | { after: StateStore };
   /** For messages: `postgres (the store's database...)` or the URL without its password. */
   description: string;
-  /** Records buffered before a batch is written (default 5,000). */
+  /** Records buffered before a batch is written (default 10,000; the next is buffered while one is written). */
   batchRecords?: number;
   /** JSON bytes buffered before a batch is written (default 8 MiB). */
   batchBytes?: number;
+  /** The run's clock: `_synced_at` of a batch's rows. */
+  now?: () => Date;
 }
 
 interface StreamBuffer {
@@ -66,6 +69,15 @@ interface StreamBuffer {
   rows?: string[];
   key: PathGetter[];
   keyNames: string[];
+  /** A row of this stream met one already in the table: its batches are upserted, not copied. */
+  conflicts?: boolean;
+}
+
+/** One stream's records of a batch, taken out of its buffer. */
+interface Batch {
+  buffer: StreamBuffer;
+  keyed?: Map<string, string>;
+  rows?: string[];
 }
 
 const DESTINATION_SUBJECT: PgSubject = {
@@ -82,24 +94,29 @@ export class PostgresDestination implements Destination {
   readonly #buffers = new Map<string, StreamBuffer>();
   readonly #batchRecords: number;
   readonly #batchBytes: number;
+  readonly #now: () => Date;
   #client: Promise<pg.Client> | undefined;
   #buffered = 0;
   #bufferedBytes = 0;
   /** The latest checkpoint, committed with the next batch. */
   #pending: StateValue | undefined;
   #committed: StateValue | undefined;
+  /** The batch being written: the next one is buffered meanwhile, and starts once this one committed. */
+  #inflight: Promise<void> | undefined;
   #closed = false;
 
   constructor(options: PostgresDestinationOptions) {
     this.#options = options;
     this.description = options.description;
     this.#ref = { connector: options.connector, connection: options.connection };
-    this.#batchRecords = options.batchRecords ?? 5000;
+    this.#batchRecords = options.batchRecords ?? 10_000;
     this.#batchBytes = options.batchBytes ?? 8 * 1024 * 1024;
+    this.#now = options.now ?? (() => new Date());
   }
 
   async startStream(info: StreamOutputInfo): Promise<void> {
     const table = streamTable(this.#options.schema, this.#options.connector, info.name, info.keyProperties.length > 0 ? 'upsert' : 'append');
+    await this.#inflight; // one connection: the batch in flight first
     const client = await this.#connect();
     await this.#run(`prepare the table ${table.schema}.${table.name}`, () => prepareTable(client, table));
     const buffer: StreamBuffer = { table, key: info.keyProperties.map((name) => compilePath(name)), keyNames: info.keyProperties };
@@ -125,7 +142,7 @@ export class PostgresDestination implements Destination {
       }
       this.#buffered += 1;
     }
-    if (this.#buffered >= this.#batchRecords || this.#bufferedBytes >= this.#batchBytes) await this.#flush(this.#pending);
+    if (this.#buffered >= this.#batchRecords || this.#bufferedBytes >= this.#batchBytes) await this.#startBatch(this.#pending);
   }
 
   /** A checkpoint: committed with the next batch, after the records before it. */
@@ -137,12 +154,12 @@ export class PostgresDestination implements Destination {
   async saveState(value: StateValue): Promise<void> {
     if (this.#options.state === undefined) return;
     this.#pending = value;
-    await this.#flush(value);
+    await this.#writeAll(value);
   }
 
   /** Writes what the stream left in the buffer, so each stream's table is complete when the next starts. */
   async endStream(stream: string): Promise<void> {
-    if (this.#buffers.has(stream)) await this.#flush(this.#pending);
+    if (this.#buffers.has(stream)) await this.#writeAll(this.#pending);
     this.#buffers.delete(stream);
   }
 
@@ -151,7 +168,7 @@ export class PostgresDestination implements Destination {
     if (this.#closed) return;
     try {
       if (this.#options.state !== undefined) this.#pending = state;
-      await this.#flush(this.#pending);
+      await this.#writeAll(this.#pending);
     } finally {
       this.#closed = true;
       const client = this.#client;
@@ -160,23 +177,54 @@ export class PostgresDestination implements Destination {
     }
   }
 
+  /** Every buffered record and `state`, committed before it resolves. */
+  async #writeAll(state: StateValue | undefined): Promise<void> {
+    await this.#startBatch(state);
+    await this.#inflight;
+  }
+
   /**
-   * One transaction: every buffered record, then `state` when it is new: in the transaction when
-   * the store keeps it in this database, else saved once the transaction has committed.
+   * Waits for the batch in flight (its failure is this call's), then starts the next one with
+   * what is buffered and `state`, and returns without waiting for it: the records that follow are
+   * buffered while it is written.
    */
-  async #flush(state: StateValue | undefined): Promise<void> {
+  async #startBatch(state: StateValue | undefined): Promise<void> {
+    await this.#inflight;
     const commitState = this.#options.state !== undefined && state !== undefined && !sameState(state, this.#committed) ? state : undefined;
     if (this.#buffered === 0 && commitState === undefined) return;
     if (this.#closed) throw new DestinationError(`${capitalize(this.description)} was closed before the run wrote everything.`);
+    const batch: Batch[] = [];
+    for (const buffer of this.#buffers.values()) {
+      if (buffer.keyed !== undefined && buffer.keyed.size > 0) {
+        batch.push({ buffer, keyed: buffer.keyed });
+        buffer.keyed = new Map();
+      } else if (buffer.rows !== undefined && buffer.rows.length > 0) {
+        batch.push({ buffer, rows: buffer.rows });
+        buffer.rows = [];
+      }
+    }
+    this.#buffered = 0;
+    this.#bufferedBytes = 0;
+    const inflight = this.#commit(batch, commitState);
+    inflight.catch(() => undefined); // reported by whoever waits for it next
+    this.#inflight = inflight;
+  }
+
+  /**
+   * One transaction: the batch, then `state` when given: in the transaction when the store keeps
+   * it in this database, else saved once the transaction has committed.
+   */
+  async #commit(batch: Batch[], state: StateValue | undefined): Promise<void> {
     const client = await this.#connect();
     const how = this.#options.state;
+    const syncedAt = this.#now().toISOString();
     await this.#run('write a batch of records', async () => {
       await client.query('BEGIN');
       try {
-        for (const buffer of this.#buffers.values()) await writeBatch(client, buffer, this.#options.connection);
-        if (commitState !== undefined && how !== undefined && 'inTransaction' in how) {
-          assertStateSize(this.#ref, commitState);
-          await how.inTransaction.setStateWith(client, this.#ref, commitState);
+        for (const part of batch) await writeBatch(client, part, this.#options.connection, syncedAt);
+        if (state !== undefined && how !== undefined && 'inTransaction' in how) {
+          assertStateSize(this.#ref, state);
+          await how.inTransaction.setStateWith(client, this.#ref, state);
         }
         await client.query('COMMIT');
       } catch (error) {
@@ -184,10 +232,8 @@ export class PostgresDestination implements Destination {
         throw error;
       }
     });
-    this.#buffered = 0;
-    this.#bufferedBytes = 0;
-    if (commitState !== undefined && how !== undefined && 'after' in how) await how.after.save(this.#options.connector, this.#options.connection, commitState);
-    if (commitState !== undefined) this.#committed = commitState;
+    if (state !== undefined && how !== undefined && 'after' in how) await how.after.save(this.#options.connector, this.#options.connection, state);
+    if (state !== undefined) this.#committed = state;
   }
 
   #connect(): Promise<pg.Client> {
@@ -213,35 +259,67 @@ export class PostgresDestination implements Destination {
   }
 }
 
-/** Writes and empties one stream's buffer: a single statement, however many records. */
-async function writeBatch(client: pg.ClientBase, buffer: StreamBuffer, connection: string): Promise<void> {
+/**
+ * Writes and empties one stream's buffer in the caller's transaction. Appended rows, and the
+ * rows of an upserted stream until one of them meets a row already there, go by `COPY` (the
+ * bulk path, under a savepoint); once a key is met, the stream's batches are upserted by one
+ * `INSERT ... ON CONFLICT DO UPDATE` each.
+ */
+async function writeBatch(client: pg.ClientBase, part: Batch, connection: string, syncedAt: string): Promise<void> {
+  const { buffer } = part;
   const { table } = buffer;
-  if (buffer.keyed !== undefined) {
-    if (buffer.keyed.size === 0) return;
-    let pairs = '[';
-    let first = true;
-    for (const [pk, json] of buffer.keyed) {
-      pairs += `${first ? '' : ','}[${JSON.stringify(pk)},${json}]`;
-      first = false;
-    }
-    pairs += ']';
-    buffer.keyed.clear();
-    await client.query(
-      `INSERT INTO ${table.quoted} (_connection, _pk, _synced_at, record)
-        SELECT $1, e->>0, now(), e->1 FROM jsonb_array_elements($2::jsonb) AS e
-        ON CONFLICT (_connection, _pk) DO UPDATE SET _synced_at = EXCLUDED._synced_at, record = EXCLUDED.record`,
-      [connection, pairs],
-    );
+  if (part.rows !== undefined) {
+    let text = '';
+    for (const json of part.rows) text += `${connection}\t\\N\t${syncedAt}\t${copyText(json)}\n`;
+    await copyRows(client, `COPY ${table.quoted} (_connection, _pk, _synced_at, record) FROM STDIN`, text);
     return;
   }
-  const rows = buffer.rows!;
-  if (rows.length === 0) return;
-  const json = `[${rows.join(',')}]`;
-  rows.length = 0;
+  const keyed = part.keyed!;
+  if (!buffer.conflicts) {
+    let text = '';
+    for (const [pk, json] of keyed) text += `${connection}\t${copyText(pk)}\t${syncedAt}\t${copyText(json)}\n`;
+    await client.query('SAVEPOINT connectors_batch');
+    try {
+      await copyRows(client, `COPY ${table.quoted} (_connection, _pk, _synced_at, record) FROM STDIN`, text);
+      await client.query('RELEASE SAVEPOINT connectors_batch');
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      await client.query('ROLLBACK TO SAVEPOINT connectors_batch');
+      buffer.conflicts = true; // rows of this stream exist: upsert from here on
+    }
+  }
+  let pairs = '[';
+  let first = true;
+  for (const [pk, json] of keyed) {
+    pairs += `${first ? '' : ','}[${JSON.stringify(pk)},${json}]`;
+    first = false;
+  }
+  pairs += ']';
   await client.query(
-    `INSERT INTO ${table.quoted} (_connection, _synced_at, record) SELECT $1, now(), e FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, n) ORDER BY n`,
-    [connection, json],
+    `INSERT INTO ${table.quoted} (_connection, _pk, _synced_at, record)
+      SELECT $1, e->>0, $3::timestamptz, e->1 FROM jsonb_array_elements($2::jsonb) AS e
+      ON CONFLICT (_connection, _pk) DO UPDATE SET _synced_at = EXCLUDED._synced_at, record = EXCLUDED.record`,
+    [connection, pairs, syncedAt],
   );
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** A value in COPY's text format: JSON holds no raw tab, newline or carriage return, so only backslashes are doubled. */
+function copyText(text: string): string {
+  return text.includes('\\') ? text.replaceAll('\\', '\\\\') : text;
+}
+
+/** Runs one `COPY ... FROM STDIN` with `text` as its whole input. */
+async function copyRows(client: pg.ClientBase, sql: string, text: string): Promise<void> {
+  const { from } = await import('pg-copy-streams');
+  const stream = client.query(from(sql));
+  await new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.once('finish', () => resolve());
+    stream.end(text);
+  });
 }
 
 /** `_pk`: the JSON text of the list of the record's primary key values, e.g. `[42]` or `[42,"eu"]`. */
