@@ -76,7 +76,7 @@ export class DirDestination implements Destination {
   }
 
   /** A checkpoint: saved by the next {@link saveState} or {@link close}. */
-  writeState(): Promise<void> {
+  writeState(_value?: StateValue): Promise<void> {
     return Promise.resolve();
   }
 
