@@ -30,6 +30,8 @@ export interface RunConnectorOptions extends ConnectionOptions {
   progressOutput?: ProgressOutput;
   /** `--quiet`: no progress and no summaries. */
   quiet?: boolean;
+  /** Reports the run's progress instead of one on `progressOutput` (a worker counts records per stream with it). */
+  progress?: ProgressReporter;
   signal?: AbortSignal;
 }
 
@@ -54,7 +56,7 @@ export async function runConnector(project: Project, options: RunConnectorOption
   const writer: OutputWriter = options.outputDir
     ? new JsonlWriter(options.outputDir)
     : new SingerWriter(options.stdout ?? process.stdout);
-  const progress = new ProgressReporter({ output: options.progressOutput ?? process.stderr, quiet: options.quiet });
+  const progress = options.progress ?? new ProgressReporter({ output: options.progressOutput ?? process.stderr, quiet: options.quiet });
   try {
     return await syncStreams({
       manifest,
