@@ -113,6 +113,16 @@ export class SecretStoreError extends ConnectorsError {
   }
 }
 
+/**
+ * A destination (DESIGN.md section 11) that cannot take the run's records: a database that
+ * refuses, a table of another shape, a Singer target that cannot start or fails.
+ */
+export class DestinationError extends ConnectorsError {
+  constructor(message: string, options: ConnectorsErrorOptions = {}) {
+    super(message, { code: 'ERR_DESTINATION', ...options });
+  }
+}
+
 /** A template that does not parse, or a value it needs that is missing when it renders. */
 export class TemplateError extends ConnectorsError {
   constructor(message: string, options: ConnectorsErrorOptions = {}) {

@@ -202,6 +202,28 @@ export { JsonlWriter } from './output/jsonl-writer.js';
 export { ProgressReporter } from './output/progress.js';
 export type { OutputWriter, StreamOutputInfo } from './output/output-writer.js';
 
+// Destinations (`run --destination D`, the workers' jobs): where records go instead of stdout.
+/**
+ * `parseDestination(text)` checks a destination's spelling (`postgres`, `postgres:<url>`,
+ * `dir:<path>`, `command:<target>`; exit 2 otherwise), `openDestination(spec, {project,
+ * connector, connection})` opens it for one connection as an {@link OutputWriter} that also
+ * commits the run's state with its records ({@link Destination}).
+ */
+export {
+  openDestination,
+  parseDestination,
+  describeDestination,
+  splitCommandLine,
+  DirDestination,
+  DEFAULT_DESTINATION_SCHEMA,
+  DESTINATION_FORMS,
+  type Destination,
+  type DestinationContext,
+  type DestinationSpec,
+  type DirDestinationOptions,
+  type OpenDestinationOptions,
+} from './destinations/index.js';
+
 // The credential service (`connectors serve`): callers and renewal ahead of time.
 export {
   createCallerAuthenticator,

@@ -3,8 +3,9 @@
  * where they are given rather than on a worker: the connector loads, the streams exist, the
  * connection name and the destination are valid.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { isManifestPath, resolveManifestPath } from '../config/resolve-manifest-path.js';
+import { parseDestination } from '../destinations/parse-destination.js';
 import { UsageError } from '../errors.js';
 import { loadManifest } from '../manifest/load-manifest.js';
 import { checkConnectionName } from '../runtime/open-connection.js';
@@ -55,35 +56,19 @@ export async function resolveJobSpec(project: ResolvedProject, options: JobRunOp
 }
 
 /**
- * A destination as a worker will read it: `postgres`, `postgres:<url>` (no password: the job list
- * is not a secret store), `dir:PATH` (made absolute against `cwd`) or `command:<target>`.
- * @throws UsageError (exit 2) for another scheme, an empty value or a URL with a password.
+ * A destination as a worker will read it ({@link parseDestination}'s forms): `dir:PATH` made
+ * absolute against `cwd`; `postgres:<url>` only without a password, since the job list is not a
+ * secret store (the workers get it from PGPASSWORD or ~/.pgpass).
+ * @throws UsageError (exit 2) for an unknown scheme, a malformed value or a URL with a password.
  */
 export function checkJobDestination(destination: string, cwd: string): string {
-  if (destination === 'postgres') return destination;
-  const colon = destination.indexOf(':');
-  const scheme = colon < 0 ? destination : destination.slice(0, colon);
-  const rest = colon < 0 ? '' : destination.slice(colon + 1);
-  switch (scheme) {
-    case 'postgres': {
-      let url: URL;
-      try {
-        url = new URL(rest);
-      } catch {
-        throw new UsageError('--destination postgres:<url> needs a postgres:// URL after "postgres:".');
-      }
-      if (url.password || url.searchParams.has('password')) {
-        throw new UsageError('--destination postgres:<url> holds a password, which the job list would keep in plain text; give the workers PGPASSWORD or a ~/.pgpass instead.');
-      }
-      return destination;
+  const spec = parseDestination(destination);
+  if (spec.type === 'dir') return `dir:${resolve(cwd, spec.path)}`;
+  if (spec.type === 'postgres' && spec.url !== undefined) {
+    const url = new URL(spec.url);
+    if (url.password || url.searchParams.has('password')) {
+      throw new UsageError('The destination URL holds a password, which the job list would keep in plain text; give the workers PGPASSWORD or a ~/.pgpass instead.');
     }
-    case 'dir':
-      if (rest === '') throw new UsageError('--destination dir:PATH needs a folder after "dir:".');
-      return `dir:${isAbsolute(rest) ? rest : resolve(cwd, rest)}`;
-    case 'command':
-      if (rest.trim() === '') throw new UsageError('--destination command:<program> needs a program after "command:".');
-      return destination;
-    default:
-      throw new UsageError(`Unknown destination "${destination}": a destination is postgres, postgres:<url>, dir:PATH or command:<program and args>.`);
   }
+  return destination.trim();
 }

@@ -3,11 +3,9 @@
  * the job's streams, `--full-refresh` and destination, in the worker's project: its catalog, and
  * the shared store for secrets, sessions (one renewal across workers) and the state.
  */
-import { join } from 'node:path';
-import { ConnectorsError } from '../errors.js';
 import type { ProgressReporter } from '../output/progress.js';
 import type { Project } from '../runtime/open-project.js';
-import { runConnector, type RunConnectorOptions } from '../runtime/run-connector.js';
+import { runConnector } from '../runtime/run-connector.js';
 import type { ClaimedJob } from './job-queue.js';
 
 /** Runs `job` in `project` into its destination; rejects when the run fails (the worker then retries it). */
@@ -20,12 +18,6 @@ export async function runJob(project: Project, job: ClaimedJob, context: { signa
     quiet: true,
     signal: context.signal,
     progress: context.progress,
-    ...destinationOptions(job),
+    destination: job.destination,
   });
-}
-
-/** The run options of a job's destination. */
-function destinationOptions(job: ClaimedJob): Partial<RunConnectorOptions> {
-  if (job.destination.startsWith('dir:')) return { outputDir: join(job.destination.slice('dir:'.length), job.connector, job.connection) };
-  throw new ConnectorsError(`The destination ${job.destination.replace(/:.*/, '')} is not available in this version of connectors on worker; use dir:PATH.`);
 }

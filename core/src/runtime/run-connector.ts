@@ -1,4 +1,6 @@
 import type { Writable } from 'node:stream';
+import { openDestination, parseDestination, type Destination, type DestinationSpec } from '../destinations/index.js';
+import { UsageError } from '../errors.js';
 import { JsonlWriter } from '../output/jsonl-writer.js';
 import type { OutputWriter } from '../output/output-writer.js';
 import { ProgressReporter, type ProgressOutput } from '../output/progress.js';
@@ -24,6 +26,12 @@ export interface RunConnectorOptions extends ConnectionOptions {
   fullRefresh?: boolean;
   /** `--output DIR`: write `DIR/<stream>.jsonl` and `DIR/state.json` instead of Singer lines. */
   outputDir?: string;
+  /**
+   * `--destination D`: `postgres`, `postgres:<url>`, `dir:PATH` or `command:<target>` (DESIGN.md
+   * section 11) instead of Singer lines on stdout; the destination commits the state with its
+   * records. Not with `outputDir`.
+   */
+  destination?: string | DestinationSpec;
   /** Where Singer lines go. Default stdout. */
   stdout?: Writable;
   /** Where progress goes. Default stderr. */
@@ -37,11 +45,16 @@ export interface RunConnectorOptions extends ConnectionOptions {
 
 /**
  * Runs a connector's streams: opens the connection, starts from the saved state (or `--state`),
- * authenticates, pages through each stream into Singer lines (or JSONL files), and saves the state
- * per connection when streams complete and at checkpoints.
+ * authenticates, pages through each stream into Singer lines (or JSONL files, or a destination),
+ * and saves the state per connection when streams complete and at checkpoints (through the
+ * destination, which commits it with its records).
  */
 export async function runConnector(project: Project, options: RunConnectorOptions): Promise<SyncResult> {
   // The run's own arguments (--stream, --state) are checked before secrets and requests.
+  if (options.destination !== undefined && options.outputDir !== undefined) {
+    throw new UsageError('--destination and --output both say where the records go; give one of them.');
+  }
+  const spec = typeof options.destination === 'string' ? parseDestination(options.destination) : options.destination;
   const target = await openConnectorTarget(project, options);
   const { manifest, ref } = target;
   selectStreams(manifest, options.streams);
@@ -53,9 +66,14 @@ export async function runConnector(project: Project, options: RunConnectorOption
   const connection = await openConnection(project, options, target);
   const session = await connection.getSession();
 
-  const writer: OutputWriter = options.outputDir
-    ? new JsonlWriter(options.outputDir)
-    : new SingerWriter(options.stdout ?? process.stdout);
+  // Opened before the streams' first request: a Singer target that cannot start fails the run at once.
+  const destination: Destination | undefined = spec
+    ? await openDestination(spec, { project, connector: ref.connector, connection: ref.connection, states: options.limit === undefined ? stateStore : false, now: connection.now })
+    : undefined;
+  const writer: OutputWriter = destination ?? (options.outputDir ? new JsonlWriter(options.outputDir) : new SingerWriter(options.stdout ?? process.stdout));
+  const saveState = destination
+    ? (value: StateValue) => destination.saveState(value)
+    : (value: StateValue) => stateStore.save(ref.connector, ref.connection, value);
   const progress = options.progress ?? new ProgressReporter({ output: options.progressOutput ?? process.stderr, quiet: options.quiet });
   try {
     return await syncStreams({
@@ -67,7 +85,7 @@ export async function runConnector(project: Project, options: RunConnectorOption
       fullRefresh: options.fullRefresh,
       limit: options.limit,
       writer,
-      saveState: (value) => stateStore.save(ref.connector, ref.connection, value),
+      saveState,
       progress,
       now: connection.now,
       signal: options.signal,

@@ -71,7 +71,7 @@ export function readPreviousKeys(env: NodeJS.ProcessEnv): RowKey[] {
 }
 
 /** Tells `addSecret` the URL's password: in its userinfo (as given and decoded) or as `?password=`. */
-function addUrlPassword(url: string, addSecret: (value: string) => void): void {
+export function addUrlPassword(url: string, addSecret: (value: string) => void): void {
   try {
     const parsed = new URL(url);
     if (parsed.password) {

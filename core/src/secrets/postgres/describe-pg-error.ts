@@ -3,7 +3,7 @@
  * database, user) and never the password: an unreachable host, a refused login, missing rights, a
  * lock not granted in time.
  */
-import { ConnectorsError, SecretStoreError } from '../../errors.js';
+import { ConnectorsError, SecretStoreError, type ConnectorsErrorOptions } from '../../errors.js';
 import { LockTimeoutError } from '../../sessions/lock.js';
 
 /** Where the store is, for messages: everything of the URL but the password. */
@@ -40,10 +40,27 @@ function codeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** Who talks to the database, for {@link toPgStoreError}'s sentences. Default: the store. */
+export interface PgSubject {
+  /** e.g. `the PostgreSQL destination`. */
+  name: string;
+  /** Where its URL is set, for the hint of an unreachable server. */
+  urlSource: string;
+  /** The error class of its sentences. */
+  errorClass: new (message: string, options?: ConnectorsErrorOptions) => ConnectorsError;
+}
+
+const STORE_SUBJECT: PgSubject = {
+  name: 'the PostgreSQL store',
+  urlSource: 'secret_store.url (or CONNECTORS_DATABASE_URL)',
+  errorClass: SecretStoreError,
+};
+
 /** Turns an error of `pg` (or of the network under it) into one sentence about `target`. */
-export function toPgStoreError(error: unknown, target: PgTarget, doing: string): ConnectorsError {
+export function toPgStoreError(error: unknown, target: PgTarget, doing: string, subject: PgSubject = STORE_SUBJECT): ConnectorsError {
   if (error instanceof ConnectorsError) return error;
-  const at = `the PostgreSQL store at ${target.host}:${target.port}`;
+  const Failure = subject.errorClass;
+  const at = `${subject.name} at ${target.host}:${target.port}`;
   const code = codeOf(error);
   const message = error instanceof Error ? error.message : String(error);
   const options = { cause: error };
@@ -54,14 +71,14 @@ export function toPgStoreError(error: unknown, target: PgTarget, doing: string):
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ECONNRESET':
-      return new SecretStoreError(`Cannot reach ${at} (${code}) to ${doing}.`, { ...options, hint: 'Check the host and port of secret_store.url (or CONNECTORS_DATABASE_URL), and that the server runs.' });
+      return new Failure(`Cannot reach ${at} (${code}) to ${doing}.`, { ...options, hint: `Check the host and port of ${subject.urlSource}, and that the server runs.` });
     case '28P01':
     case '28000':
-      return new SecretStoreError(`${capitalize(at)} refused the login of user ${target.user} to ${doing} (${code === '28P01' ? 'wrong password' : 'not allowed'}).`, options);
+      return new Failure(`${capitalize(at)} refused the login of user ${target.user} to ${doing} (${code === '28P01' ? 'wrong password' : 'not allowed'}).`, options);
     case '3D000':
-      return new SecretStoreError(`${capitalize(at)} has no database ${target.database}.`, options);
+      return new Failure(`${capitalize(at)} has no database ${target.database}.`, options);
     case '42501':
-      return new SecretStoreError(`The user ${target.user} may not ${doing} in database ${target.database} of ${at} (permission denied).`, {
+      return new Failure(`The user ${target.user} may not ${doing} in database ${target.database} of ${at} (permission denied).`, {
         ...options,
         hint: `Create the schema ${target.schema} as its owner, or grant the user CREATE on the database.`,
       });
@@ -69,12 +86,12 @@ export function toPgStoreError(error: unknown, target: PgTarget, doing: string):
       return new LockTimeoutError(`Timed out waiting to ${doing} in ${at}: another process holds it.`);
     case '57P01':
     case '57P03':
-      return new SecretStoreError(`${capitalize(at)} is shutting down or starting up; could not ${doing}.`, options);
+      return new Failure(`${capitalize(at)} is shutting down or starting up; could not ${doing}.`, options);
     default:
       if (/timeout exceeded when trying to connect|Connection terminated/i.test(message)) {
-        return new SecretStoreError(`Cannot reach ${at} (no answer in time) to ${doing}.`, options);
+        return new Failure(`Cannot reach ${at} (no answer in time) to ${doing}.`, options);
       }
-      return new SecretStoreError(`${capitalize(at)} failed to ${doing}${code ? ` (${code})` : ''}: ${firstLine(message)}`, options);
+      return new Failure(`${capitalize(at)} failed to ${doing}${code ? ` (${code})` : ''}: ${firstLine(message)}`, options);
   }
 }
 

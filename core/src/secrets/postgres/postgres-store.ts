@@ -40,7 +40,8 @@ interface Transaction {
   client: pg.PoolClient;
 }
 
-type Queryable = Pick<pg.ClientBase, 'query'>;
+/** What runs a statement: a pool, or a client (in a transaction). */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
 
 const DEFAULT_SCHEMA = 'connectors';
 
@@ -140,10 +141,39 @@ export class PostgresStore implements SecretStore {
 
   /** Saves the run state of a connection, replacing the previous one. */
   async setState(ref: ConnectionRef, state: unknown): Promise<void> {
+    const { sql, values } = this.stateStatement(ref, state);
+    await this.query(ref, 'save the state', sql, values);
+  }
+
+  /**
+   * Saves the run state of a connection through `client`: a connection to this store's database
+   * that the caller holds in a transaction, so the state commits (or rolls back) together with what
+   * else that transaction wrote: the `postgres` destination's batch of records (DESIGN.md section
+   * 11). The caller commits.
+   */
+  async setStateWith(client: Queryable, ref: ConnectionRef, state: unknown): Promise<void> {
+    const { sql, values } = this.stateStatement(ref, state);
+    await this.migrate();
+    try {
+      await client.query(sql, values);
+    } catch (error) {
+      throw toPgStoreError(error, this.target, 'save the state');
+    }
+  }
+
+  /** The URL of the store's database (with its password: never print it). */
+  databaseUrl(): string {
+    return this.poolConfig.connectionString!;
+  }
+
+  private stateStatement(ref: ConnectionRef, state: unknown): { sql: string; values: unknown[] } {
     assertStorableName(ref);
     const sealed = sealRow(state, this.key, rowIdentity('states', ref.connector, ref.connection));
-    await this.query(ref, 'save the state', `INSERT INTO ${this.schema}.states (connector, connection, key_id, iv, tag, data) VALUES ($1, $2, $3, $4, $5, $6)
-      ON CONFLICT (connector, connection) DO UPDATE SET key_id = EXCLUDED.key_id, iv = EXCLUDED.iv, tag = EXCLUDED.tag, data = EXCLUDED.data, updated_at = now()`, [ref.connector, ref.connection, sealed.key_id, sealed.iv, sealed.tag, sealed.data]);
+    return {
+      sql: `INSERT INTO ${this.schema}.states (connector, connection, key_id, iv, tag, data) VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (connector, connection) DO UPDATE SET key_id = EXCLUDED.key_id, iv = EXCLUDED.iv, tag = EXCLUDED.tag, data = EXCLUDED.data, updated_at = now()`,
+      values: [ref.connector, ref.connection, sealed.key_id, sealed.iv, sealed.tag, sealed.data],
+    };
   }
 
   async listCallers(): Promise<StoredCaller[]> {
