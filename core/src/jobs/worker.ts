@@ -1,9 +1,10 @@
 /**
  * `connectors worker` (DESIGN.md section 11): `concurrency` slots take jobs of one queue until
  * stopped. Each slot has its own database connection, which holds the run lock of the job it runs
- * and renews the job's lease (a heartbeat every third of the lease); a run whose lease cannot be
- * renewed, or was given to another worker, is stopped. Beside the slots, every worker fires the
- * due schedules and retries the jobs of workers whose lease expired.
+ * and renews the job's lease with its progress (a heartbeat every 5 s, or every third of a shorter
+ * lease); a run whose lease cannot be renewed, or was given to another worker, is stopped. Beside
+ * the slots, every worker fires the due schedules and retries the jobs of workers whose lease
+ * expired.
  *
  * {@link Worker.stop} (SIGTERM) stops taking jobs and stops the runs it holds between pages; each
  * saves the state it reached and its job is queued again for the next worker; then it resolves.
@@ -154,7 +155,7 @@ export class Worker {
         }
         abort.abort();
       });
-    }, Math.max(200, Math.floor(this.#leaseMs / 3)));
+    }, Math.max(200, Math.min(5000, Math.floor(this.#leaseMs / 3))));
     let result: AttemptOutcome;
     try {
       await this.#run(job, { signal: abort.signal, progress: counter });
