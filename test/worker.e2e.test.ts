@@ -214,7 +214,7 @@ function expectNoLeaks(): void {
   expect(printed).not.toMatch(/\n\s+at /);
 }
 
-describe('connectors enqueue, worker, jobs list and schedule', () => {
+describe('connectors enqueue, worker, jobs list and schedule', { timeout: 150_000 }, () => {
   it('a queued job runs on a worker into postgres with exact counts; SIGTERM stops the worker with exit 0', async () => {
     api = await startFeedApi(25, 0);
     await useConnection('default');
@@ -245,15 +245,16 @@ describe('connectors enqueue, worker, jobs list and schedule', () => {
   });
 
   it('two workers never run one connection at once; a queued run waits while another connection runs beside it', async () => {
-    api = await startFeedApi(100, 100); // a run of 11 pages of 100 ms: longer than a poll (1 s)
+    api = await startFeedApi(400, 100); // a run of 41 pages of 100 ms: far longer than a poll (1 s) and an enqueue
     await useConnection('a');
     await useConnection('b');
     // one run at a time per worker: whichever takes a's first run, the other must take b's
     const one = startWorker('w1', ['--concurrency', '1', '--lease', '10s']);
     const two = startWorker('w2', ['--concurrency', '1', '--lease', '10s']);
     await waitFor(async () => (printed.match(/takes jobs of queue default/g) ?? []).length === 2, 'both workers are up');
-    const ids = [await enqueue(['--connection', 'a']), await enqueue(['--connection', 'a']), await enqueue(['--connection', 'a']), await enqueue(['--connection', 'b'])];
-    await waitFor(async () => (await states()).join() === 'succeeded,succeeded,succeeded,succeeded', 'every job succeeded', 60_000);
+    // all at once: b's run is queued while the first of a's runs, and starts beside it on the other worker
+    const ids = await Promise.all([['a'], ['a'], ['a'], ['b']].map(([connection]) => enqueue(['--connection', connection!])));
+    await waitFor(async () => (await states()).join() === 'succeeded,succeeded,succeeded,succeeded', 'every job succeeded', 100_000);
     const list = await jobs();
     expect(list.map((job) => job.id).sort()).toEqual([...ids].sort());
     expect(api.maxInFlight.get('a')).toBe(1);
@@ -265,8 +266,8 @@ describe('connectors enqueue, worker, jobs list and schedule', () => {
     expect(list.every((job) => job.attempts === 1)).toBe(true);
     // both machines took jobs: the audit names each worker
     expect(new Set(list.map((job) => job.worker!.split(':')[1])).size).toBe(2);
-    expect(await landed('a')).toEqual({ rows: 100, ids: range(100) });
-    expect(await landed('b')).toEqual({ rows: 100, ids: range(100) });
+    expect(await landed('a')).toEqual({ rows: 400, ids: range(400) });
+    expect(await landed('b')).toEqual({ rows: 400, ids: range(400) });
     one.child.kill('SIGTERM');
     two.child.kill('SIGTERM');
     expect(await one.exited).toEqual({ code: 0, signal: null });
@@ -289,7 +290,7 @@ describe('connectors enqueue, worker, jobs list and schedule', () => {
     expect(before.rows).toBeLessThan(1000);
 
     const second = startWorker('w2', ['--lease', '3s']);
-    await waitFor(async () => (await states())[0] === 'succeeded', 'the second worker finished the job', 60_000);
+    await waitFor(async () => (await states())[0] === 'succeeded', 'the second worker finished the job', 100_000);
     const [job] = await jobs();
     expect(job).toMatchObject({ id, state: 'succeeded', attempts: 2 });
     expect(job!.worker).toMatch(new RegExp(`:${second.child.pid}:`));
