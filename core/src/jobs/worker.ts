@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { ProgressReporter } from '../output/progress.js';
+import { redactText } from '../runtime/process-redactor.js';
 import { describeJobError } from './describe-job-error.js';
 import type { AttemptOutcome, ClaimedJob, JobQueue } from './job-queue.js';
 
@@ -34,7 +35,7 @@ export interface WorkerOptions {
   sweepMs?: number;
   /** This worker's name in the audit. Default `<hostname>:<pid>:<random>`. */
   name?: string;
-  /** Where the worker says what it does (one redacted line each). Default stderr. */
+  /** Where the worker says what it does, one line each. Default stderr, redacted. */
   log?: (line: string) => void;
 }
 
@@ -86,7 +87,7 @@ export class Worker {
     this.#scheduleTickMs = options.scheduleTickMs ?? 1000;
     this.#sweepMs = options.sweepMs ?? Math.min(this.#leaseMs / 2, 5000);
     this.name = options.name ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-    this.#log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.#log = options.log ?? ((line) => process.stderr.write(`${redactText(line)}\n`));
   }
 
   /** Takes jobs until {@link Worker.stop}; resolves once every slot has ended its run. */
