@@ -184,21 +184,26 @@ export class JobQueue {
     pool.on('error', () => undefined); // an idle client whose server went away; the next query reports it
     const doing = 'prepare the job queue';
     try {
+      // One process at a time creates or upgrades the schemas: pg-boss's own creation, run by
+      // several processes at once on an empty database, can fail on CREATE SCHEMA.
       const client = await pool.connect();
+      let boss: PgBoss;
       try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', ['connectors-queue-install', database.queueSchema]);
         await applyMigrations(client, database.jobsSchema, JOBS_MIGRATIONS);
+        boss = new Boss({
+          db: { executeSql: (text: string, values?: unknown[]) => executeOnPool(pool, text, values) },
+          schema: database.queueSchema,
+          migrate: true,
+          supervise: options.supervise ?? false,
+          schedule: false,
+        });
+        boss.on('error', () => undefined); // maintenance errors: the next query of ours reports the database
+        await boss.start();
       } finally {
+        await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
         client.release();
       }
-      const boss = new Boss({
-        db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
-        schema: database.queueSchema,
-        migrate: true,
-        supervise: options.supervise ?? false,
-        schedule: false,
-      });
-      boss.on('error', () => undefined); // maintenance errors: the next query of ours reports the database
-      await boss.start();
       return new JobQueue(database, pool, boss, options);
     } catch (error) {
       await pool.end().catch(() => undefined);
@@ -523,6 +528,24 @@ export class JobQueue {
       client.release(!rolledBack);
       throw toPgStoreError(error, this.database.target, doing);
     }
+  }
+}
+
+/**
+ * pg-boss's statements on the pool. A failed script of several statements (pg-boss's schema
+ * creation holds BEGIN ... COMMIT) can leave its connection in an aborted transaction: it is rolled
+ * back before the connection goes back to the pool.
+ */
+async function executeOnPool(pool: pg.Pool, text: string, values?: unknown[]): Promise<pg.QueryResult> {
+  const client = await pool.connect();
+  try {
+    const result = await client.query(text, values);
+    client.release();
+    return result;
+  } catch (error) {
+    const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+    client.release(!rolledBack);
+    throw error;
   }
 }
 
