@@ -25,6 +25,10 @@ export interface PagedServer {
     failNext: number;
     failStatus: number;
     retryAfter: number;
+    /** Answer that many list requests, then hold the later ones open without an answer. */
+    stallAfter?: number;
+    answered: number;
+    stalled: number;
     requests: PagedRequest[];
   };
 }

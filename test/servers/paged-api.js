@@ -20,7 +20,9 @@
  * date). Knobs in `state`: `total` (change it between runs to add records), `loop` (cursor and
  * next_url routes return the same cursor/URL forever), `failNext`/`failStatus`/`retryAfter` (the
  * http-kit fault knobs), `failAlways` (answer every list request `failStatus`), `requireAuth` (a
- * header value that `Authorization` must equal, else 401). `state.requests` logs
+ * header value that `Authorization` must equal, else 401), `stallAfter` (answer that many list
+ * requests, then hold every later one open without an answer, counting them in `stalled`: a run
+ * stuck mid-stream, for tests that kill it there). `state.requests` logs
  * `{method, path, query, headers, body, at}` (off with `log: false`, as benchmarks do).
  * `pageBytes` caches serialized pages (benchmarks: the server then costs almost nothing).
  */
@@ -44,6 +46,10 @@ export async function startPagedServer(options = {}) {
     failAlways: false,
     /** @type {string | undefined} */
     requireAuth: undefined,
+    /** @type {number | undefined} */
+    stallAfter: undefined,
+    answered: 0,
+    stalled: 0,
     /** @type {Array<{method: string, path: string, query: Record<string, string>, headers: import('node:http').IncomingHttpHeaders, body: string, at: number}>} */
     requests: [],
   };
@@ -85,6 +91,11 @@ export async function startPagedServer(options = {}) {
       return;
     }
     if (serveInjectedFailure(state, res)) return;
+    if (state.stallAfter !== undefined && state.answered >= state.stallAfter) {
+      state.stalled += 1;
+      return; // no answer: the socket stays open until the client goes or the server closes
+    }
+    state.answered += 1;
     if (state.failAlways) {
       sendJson(res, state.failStatus, { error: 'always_failing' });
       return;

@@ -7,12 +7,15 @@
  *   beside them ({@link DirDestination}).
  * - `postgres` / `postgres:<url>`: a table per stream, upserted on `(_connection, _pk)`, the state
  *   committed with its batch ({@link PostgresDestination}).
+ * - `command:<target>`: Singer lines into a Singer target's stdin; its exit status decides
+ *   ({@link CommandDestination}).
  *
  * {@link parseDestination} checks the spelling (exit 2 for an unknown scheme, before anything
  * runs); {@link openDestination} opens one for a connection. Other modules use only this file.
  */
 import { LOGGER, REDACTOR, SECRET_STORE } from '../container.js';
-import { ConnectorsError, DestinationError } from '../errors.js';
+import { DestinationError } from '../errors.js';
+import { createLogger } from '../log/logger.js';
 import { addUrlPassword, DATABASE_URL_ENV } from '../secrets/built-in-store-types.js';
 import { describePgUrl } from '../secrets/postgres/describe-pg-error.js';
 import type { Redactor } from '../http/redact.js';
@@ -24,12 +27,14 @@ import { stateStoreFor } from '../streams/secret-store-states.js';
 import type { StateStore } from '../streams/state.js';
 import { resolve } from 'node:path';
 import type { Destination, DestinationContext } from './destination.js';
+import { CommandDestination } from './command.js';
 import { DirDestination } from './dir.js';
 import { describeDestination, parseDestination, type DestinationSpec } from './parse-destination.js';
 import { isStateInDatabase, PostgresDestination, type PostgresDestinationOptions } from './postgres.js';
 
 export type { Destination, DestinationContext } from './destination.js';
 export { DirDestination, type DirDestinationOptions } from './dir.js';
+export { CommandDestination, targetEnvironment, type CommandDestinationOptions } from './command.js';
 export { PostgresDestination, isStateInDatabase, type PostgresDestinationOptions, type StateInDatabase } from './postgres.js';
 export { parseDestination, describeDestination, DEFAULT_DESTINATION_SCHEMA, DESTINATION_FORMS, type DestinationSpec } from './parse-destination.js';
 export { splitCommandLine } from './split-command-line.js';
@@ -59,8 +64,17 @@ export async function openDestination(spec: string | DestinationSpec, options: O
       return new DirDestination({ root: resolve(context.cwd ?? process.cwd(), parsed.path), connector: context.connector, connection: context.connection, states: context.states });
     case 'postgres':
       return openPostgresDestination(parsed, context);
-    default:
-      throw new ConnectorsError(`The destination ${parsed.type} is not available in this build.`);
+    case 'command':
+      return CommandDestination.start({
+        argv: parsed.argv,
+        cwd: context.cwd ?? process.cwd(),
+        env: context.env ?? process.env,
+        connector: context.connector,
+        connection: context.connection,
+        states: context.states,
+        log: context.log ?? createLogger({ redact: context.redact ?? ((text) => text) }),
+        redact: context.redact ?? ((text) => text),
+      });
   }
 }
 
