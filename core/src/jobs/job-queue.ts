@@ -234,6 +234,7 @@ export class JobQueue {
 
   /** Queues one run and returns its job id. */
   async enqueue(spec: JobSpec): Promise<string> {
+    await this.#ensureQueue(spec.queue);
     return this.#transaction('queue a run', async (client) => {
       const id = randomUUID();
       await this.#insertJob(client, id, spec, 'queued', null);
@@ -495,13 +496,20 @@ export class JobQueue {
     await client.query(`UPDATE ${this.#jobs}.jobs SET carrier = $2 WHERE id = $1`, [id, carrier]);
   }
 
+  /**
+   * Creates pg-boss's queue `queue` once, under the same lock as the schemas: pg-boss's
+   * `create_queue` run by several processes at once can deadlock.
+   */
   async #ensureQueue(queue: string): Promise<void> {
     if (this.#queues.has(queue)) return;
     if ((await this.#boss.getQueue(queue)) === null) {
+      const client = await this.connect();
       try {
-        await this.#boss.createQueue(queue, { name: queue, policy: 'standard', retryLimit: 0 });
-      } catch (error) {
-        if ((await this.#boss.getQueue(queue)) === null) throw error; // not another process creating it at the same time
+        await client.query('SELECT pg_advisory_lock(hashtext($1), hashtext($2))', ['connectors-queue-install', this.database.queueSchema]);
+        if ((await this.#boss.getQueue(queue)) === null) await this.#boss.createQueue(queue, { name: queue, policy: 'standard', retryLimit: 0 });
+      } finally {
+        await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+        client.release();
       }
     }
     this.#queues.add(queue);
