@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const scripts = ['startup/run.js', 'validate/run.js', 'run/throughput.js', 'run/memory.js', 'serve/run.js', 'store/run.js', 'editor/run.js', 'auth-coverage/run.js', 'worker/destination.js'];
+const scripts = ['startup/run.js', 'validate/run.js', 'run/throughput.js', 'run/memory.js', 'serve/run.js', 'store/run.js', 'worker/queue.js', 'worker/destination.js', 'editor/run.js', 'auth-coverage/run.js'];
 let failed = 0;
 for (const script of scripts) {
   process.stdout.write(`\n== bench/${script}\n`);

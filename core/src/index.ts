@@ -267,3 +267,40 @@ export { forwardableHeaders, REPLAYABLE_BODY_BYTES } from './serve/proxy.js';
 export { createAuditLog, type AuditLog, type RequestAuditEntry } from './serve/audit.js';
 export type { ServeConfig } from './config/project-config.js';
 export type { ProxyRule } from './manifest/types.js';
+
+// Runs on many machines (DESIGN.md section 11): the job queue on the PostgreSQL store, workers, schedules.
+export {
+  JobQueue,
+  MAX_RETRIES,
+  Worker,
+  RecordCounter,
+  locateQueueDatabase,
+  checkCron,
+  nextFiring,
+  parseDuration,
+  resolveJobSpec,
+  checkJobDestination,
+  DEFAULT_JOB_DESTINATION,
+  describeJobError,
+  runJob,
+  openJobQueue,
+  enqueueRun,
+  addSchedule,
+  listSchedules,
+  removeSchedule,
+  listJobs,
+  runWorker,
+  type JobState,
+  type JobSpec,
+  type JobSummary,
+  type ScheduleSummary,
+  type ClaimedJob,
+  type AttemptOutcome,
+  type ClaimResult,
+  type JobQueueOptions,
+  type JobRunner,
+  type WorkerOptions,
+  type QueueDatabase,
+  type JobRunOptions,
+  type RunWorkerOptions,
+} from './jobs/index.js';

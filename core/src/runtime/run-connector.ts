@@ -38,6 +38,8 @@ export interface RunConnectorOptions extends ConnectionOptions {
   progressOutput?: ProgressOutput;
   /** `--quiet`: no progress and no summaries. */
   quiet?: boolean;
+  /** Reports the run's progress instead of one on `progressOutput` (a worker counts records per stream with it). */
+  progress?: ProgressReporter;
   signal?: AbortSignal;
 }
 
@@ -72,7 +74,7 @@ export async function runConnector(project: Project, options: RunConnectorOption
   const saveState = destination
     ? (value: StateValue) => destination.saveState(value)
     : (value: StateValue) => stateStore.save(ref.connector, ref.connection, value);
-  const progress = new ProgressReporter({ output: options.progressOutput ?? process.stderr, quiet: options.quiet });
+  const progress = options.progress ?? new ProgressReporter({ output: options.progressOutput ?? process.stderr, quiet: options.quiet });
   try {
     return await syncStreams({
       manifest,

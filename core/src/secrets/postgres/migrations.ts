@@ -75,12 +75,13 @@ export function quoteIdentifier(name: string): string {
 }
 
 /**
- * Brings `schema` up to {@link SCHEMA_VERSION} on `client` (which must not be in a transaction):
+ * Brings `schema` up to the last of `migrations` (the store's {@link MIGRATIONS} by default) on `client` (which must not be in a transaction):
  * creates the schema and `schema_migrations` when missing and applies the missing migrations, all
  * in one transaction under an advisory lock keyed by the schema's name.
  */
-export async function applyMigrations(client: pg.ClientBase, schema: string): Promise<void> {
+export async function applyMigrations(client: pg.ClientBase, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
   const quoted = quoteIdentifier(schema);
+  const latest = migrations.at(-1)?.version ?? 0;
   await client.query('BEGIN');
   try {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('connectors-migrations'), hashtext($1))", [schema]);
@@ -88,13 +89,13 @@ export async function applyMigrations(client: pg.ClientBase, schema: string): Pr
     await client.query(`CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${quoted}.schema_migrations`);
     const current = rows[0]?.version ?? 0;
-    if (current > SCHEMA_VERSION) {
+    if (current > latest) {
       throw new SecretStoreError(
-        `The PostgreSQL schema ${schema} is at version ${current}, newer than this version of connectors knows (${SCHEMA_VERSION}); it is left untouched.`,
+        `The PostgreSQL schema ${schema} is at version ${current}, newer than this version of connectors knows (${latest}); it is left untouched.`,
         { hint: 'Upgrade connectors on this machine to the version the other machines run.' },
       );
     }
-    for (const migration of MIGRATIONS.filter((m) => m.version > current)) {
+    for (const migration of migrations.filter((m) => m.version > current)) {
       await client.query(migration.sql.replaceAll('%s', quoted));
       await client.query(`INSERT INTO ${quoted}.schema_migrations (version, description) VALUES ($1, $2)`, [migration.version, migration.description]);
     }
