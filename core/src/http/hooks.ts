@@ -166,7 +166,7 @@ async function applyAuth(options: NormalizedOptions, state: RequestState, auth: 
 /** `beforeRequest`: applies auth (same origin only) and remembers `Authorization` values for redaction. */
 export function createBeforeRequestHook(deps: HookDependencies): BeforeRequestHook {
   return async (options) => {
-    await deps.rateLimiter?.acquire();
+    await deps.rateLimiter?.acquire(options.signal as AbortSignal | undefined);
     const state = getRequestState(options);
     if (state && (deps.auth || state.sessionTemplates) && (options.url as URL).origin === state.origin) {
       await applyAuth(options, state, deps.auth);

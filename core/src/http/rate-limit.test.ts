@@ -224,3 +224,17 @@ describe('the HTTP client with a rate limiter', () => {
     expect(clock.now() - start).toBe(3000);
   });
 });
+
+describe('RateLimiter and Ctrl-C', () => {
+  it('ends a wait when the signal aborts, and lets the next request through after the pause', async () => {
+    let now = 0;
+    const limiter = new RateLimiter({ now: () => now, sleep: () => new Promise(() => undefined) });
+    limiter.observe(429, { 'retry-after': '30' });
+    const controller = new AbortController();
+    const waiting = limiter.acquire(controller.signal);
+    controller.abort(new Error('interrupted'));
+    await expect(waiting).rejects.toThrow('interrupted');
+    now = 31_000;
+    await limiter.acquire();
+  });
+});

@@ -118,9 +118,12 @@ export class RateLimiter {
     this.refilledAt = this.now();
   }
 
-  /** Waits until the connection may send one more request (no pause, a token in the bucket), in arrival order. */
-  acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.take());
+  /**
+   * Waits until the connection may send one more request (no pause, a token in the bucket), in
+   * arrival order. An aborted `signal` (Ctrl-C) ends the wait with its reason.
+   */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.queue.then(() => this.take(signal));
     this.queue = turn.catch(() => undefined);
     return turn;
   }
@@ -141,11 +144,29 @@ export class RateLimiter {
     else this.options.logger?.debug(message);
   }
 
-  private async take(): Promise<void> {
+  /** Sleeps, or rejects as soon as `signal` aborts. */
+  private wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    if (!signal) return this.sleep(ms);
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.sleep(ms).then(
+        () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+      );
+    });
+  }
+
+  private async take(signal: AbortSignal | undefined): Promise<void> {
     for (;;) {
+      if (signal?.aborted) throw signal.reason;
       const now = this.now();
       if (now < this.pausedUntil) {
-        await this.sleep(this.pausedUntil - now);
+        await this.wait(this.pausedUntil - now, signal);
         continue;
       }
       if (this.rate === undefined) return;
@@ -155,7 +176,7 @@ export class RateLimiter {
         this.tokens -= 1;
         return;
       }
-      await this.sleep(Math.max(1, Math.ceil((1 - this.tokens) / this.rate)));
+      await this.wait(Math.max(1, Math.ceil((1 - this.tokens) / this.rate)), signal);
     }
   }
 }
