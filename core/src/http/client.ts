@@ -21,6 +21,7 @@ import {
 } from './hooks.js';
 import { createCrossOriginRedirectHook } from './cross-origin-redirect.js';
 import type { Redactor } from './redact.js';
+import type { RateLimiter } from './rate-limit.js';
 import { DEFAULT_RETRY_LIMIT, resolveRetryPolicy } from './retry.js';
 import { DEFAULT_TIMEOUT_SECONDS, resolveTimeouts, type ResolvedTimeouts } from './timeouts.js';
 import { createStatusError, toHttpError } from './to-http-error.js';
@@ -83,6 +84,8 @@ export interface RuntimeHttpClientOptions {
   random?: () => number;
   /** The clock, for `Retry-After` dates. */
   now?: () => Date;
+  /** The connection's rate limit (`rate_limit:` and the answers' rate-limit headers), shared by all its requests. */
+  rateLimiter?: RateLimiter;
   /** The got instance to extend; defaults to got's own. */
   got?: Got;
 }
@@ -131,6 +134,7 @@ export function createRuntimeHttpClient(options: RuntimeHttpClientOptions = {}):
     sleep: options.sleep,
     random: options.random,
     now: options.now,
+    rateLimiter: options.rateLimiter,
   };
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeout };
   const defaultTimeouts: ResolvedTimeouts = { responseMs: timeouts.response, idleMs: timeouts.idle };

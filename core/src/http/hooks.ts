@@ -14,6 +14,7 @@ import { computeRetryDelay, isRetryableErrorCode, isRetryableStatus, parseRetryA
 import { describeTimeout, type ResolvedTimeouts } from './timeouts.js';
 import { toHttpError } from './to-http-error.js';
 import { HttpError } from '../errors.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /**
  * The auth of one connection as the HTTP client sees it: the session manager's current session,
@@ -79,6 +80,8 @@ export interface HookDependencies {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   now?: () => Date;
+  /** The connection's rate limit: each attempt waits its turn, each answer may pause the connection (`rate-limit.ts`). */
+  rateLimiter?: RateLimiter;
 }
 
 /** The {@link RequestState} of a request made through the client, if any. */
@@ -163,6 +166,7 @@ async function applyAuth(options: NormalizedOptions, state: RequestState, auth: 
 /** `beforeRequest`: applies auth (same origin only) and remembers `Authorization` values for redaction. */
 export function createBeforeRequestHook(deps: HookDependencies): BeforeRequestHook {
   return async (options) => {
+    await deps.rateLimiter?.acquire(options.signal as AbortSignal | undefined);
     const state = getRequestState(options);
     if (state && (deps.auth || state.sessionTemplates) && (options.url as URL).origin === state.origin) {
       await applyAuth(options, state, deps.auth);
@@ -174,6 +178,7 @@ export function createBeforeRequestHook(deps: HookDependencies): BeforeRequestHo
 /** `afterResponse`: a 401 renews the session once through the binding and retries once. */
 export function createAfterResponseHook(deps: HookDependencies): AfterResponseHook {
   return async (response, retryWithMergedOptions) => {
+    deps.rateLimiter?.observe(response.statusCode, response.headers);
     const state = getRequestState(response.request.options);
     if (!deps.auth || !state || response.statusCode !== 401 || state.renewed || !state.session) return response;
     state.renewed = true;

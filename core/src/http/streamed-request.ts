@@ -147,6 +147,7 @@ async function openUntilSuccess(
     }
     const { response, body } = attempt;
     const status = response.statusCode;
+    deps.rateLimiter?.observe(status, response.headers);
     deps.logger?.debug(`${method} ${redactUrl(url.href, deps)} ${status} ${Date.now() - started} ms (headers; the body streams)`);
     if (status >= 200 && status <= 299) return attempt;
     const text = await readSmallBody(body);

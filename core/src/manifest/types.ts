@@ -130,6 +130,8 @@ export interface Manifest {
   proxy?: { allow?: ProxyRule[] };
   check?: CheckRequest;
   retry?: RetryPolicy;
+  /** One token bucket per connection (DESIGN.md section 13 "Rate limits"); see `http/rate-limit.ts`. */
+  rate_limit?: { requests_per_second: number; burst?: number };
   timeout?: TimeoutSetting;
   streams: StreamDefinition[];
 }

@@ -5,6 +5,7 @@ import { ManifestError, UsageError } from '../errors.js';
 import { CLOCK, HTTP_CLIENT_FACTORY, LOGGER, REDACTOR, SECRET_STORE, SESSION_MANAGER, type Clock, type HttpClientFactory } from '../container.js';
 import { restoreCookieJar, serializeCookieJar } from '../http/cookie-jar.js';
 import type { Redactor } from '../http/redact.js';
+import { RateLimiter } from '../http/rate-limit.js';
 import { loadManifest } from '../manifest/load-manifest.js';
 import type { Manifest } from '../manifest/types.js';
 import type { AuthContext, HttpClient, Logger, Session } from '../plugin-api.js';
@@ -190,11 +191,18 @@ export async function openConnection(
   const getSession = async () =>
     held && !isDueForRenewal(held, now(), binding.refreshBefore ?? DEFAULT_REFRESH_BEFORE) ? held : remember(await sessions.getSession(binding));
   const cookieJar: CookieJar = await restoreCookieJar(await sessions.loadCookies(ref));
+  // One bucket and one pause for all the connection's requests (its token requests are not counted).
+  const rateLimiter = new RateLimiter({
+    ...(manifest.rate_limit ? { limit: manifest.rate_limit } : {}),
+    logger: log,
+    label: `connector "${manifest.name}", connection "${ref.connection}"`,
+  });
   const http = createHttpClient({
     redactor,
     logger: log,
     retry: manifest.retry,
     cookieJar,
+    rateLimiter,
     ...tls,
     // With `apply: false` the manifest's templates write the credentials; a 401 still renews once (DESIGN section 5).
     auth: {
