@@ -42,7 +42,19 @@ export interface NextUrlPagination {
   page_size?: number;
 }
 
+/** `type: auto`: the paginator is chosen from the first response (DESIGN.md section 13). */
+export interface AutoPagination {
+  type: 'auto';
+  /** Query parameter of the page size; sent only with `page_size` (default `limit`). */
+  limit_param?: string;
+  /** Records per request; with it, a first response without a next link or cursor pages by offset. */
+  page_size?: number;
+  /** Query parameter of the offset when offset is chosen (default `offset`). */
+  offset_param?: string;
+}
+
 export type Pagination =
+  | AutoPagination
   | OffsetPagination
   | PagePagination
   | CursorPagination
