@@ -144,6 +144,8 @@ export interface Manifest {
   retry?: RetryPolicy;
   timeout?: TimeoutSetting;
   streams: StreamDefinition[];
+  /** Stream keys (any but `name`) deep-merged under every stream at load time; `streams` already holds the merged streams. */
+  stream_defaults?: Partial<Omit<StreamDefinition, 'name'>>;
 }
 
 /** One `proxy.allow` entry: a method (or list; default any) and a glob on the path below base_url. */
