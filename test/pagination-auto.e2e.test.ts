@@ -67,6 +67,11 @@ streams:
     path: /plain
     records: items
     pagination: {type: auto, page_size: ${SIZE}}
+  - name: own_limit_items
+    path: /plain
+    records: items
+    params: {limit: ${SIZE}}
+    pagination: {type: auto}
 `;
 
 describe('connectors run: pagination auto', () => {
@@ -78,7 +83,7 @@ describe('connectors run: pagination auto', () => {
       expect(result.stderr).not.toMatch(/^\s+at\s/m);
       expect(result.code).toBe(0);
       const lines = parseLines(result.stdout);
-      for (const stream of ['link_items', 'odata_items', 'hub_items', 'plain_items']) {
+      for (const stream of ['link_items', 'odata_items', 'hub_items', 'plain_items', 'own_limit_items']) {
         const ids = lines.filter((l) => l.type === 'RECORD' && l.stream === stream).map((l) => (l.record as { id: number }).id);
         expect(ids, stream).toEqual([1, 2, 3, 4, 5]);
       }
@@ -88,10 +93,13 @@ describe('connectors run: pagination auto', () => {
         'Stream "odata_items": pagination auto chose next_url (next_url_path ["@odata.nextLink"]).',
         'Stream "hub_items": pagination auto chose cursor (cursor_path paging.next.after, sent as after).',
         'Stream "plain_items": pagination auto chose offset (no next link or cursor in the first response, and the request took a limit).',
+        'Stream "own_limit_items": pagination auto chose offset (no next link or cursor in the first response, and the request took a limit).',
       ]);
       const queries = (path: string) => requests.filter((r) => r.path === path).map((r) => r.query);
       expect(queries('/hub')).toEqual([{ limit: '2' }, { limit: '2', after: '2' }, { limit: '2', after: '4' }]);
-      expect(queries('/plain')).toEqual([{ limit: '2' }, { offset: '2', limit: '2' }, { offset: '4', limit: '2' }]);
+      // plain_items then own_limit_items (its limit from its own params) page the same route alike.
+      const plain = [{ limit: '2' }, { offset: '2', limit: '2' }, { offset: '4', limit: '2' }];
+      expect(queries('/plain')).toEqual([...plain, ...plain]);
       expect(queries('/link')).toHaveLength(3);
       expect(queries('/odata')).toHaveLength(3);
       expect(result.stderr).not.toContain(SECRET);

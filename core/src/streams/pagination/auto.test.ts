@@ -83,6 +83,15 @@ describe('pagination auto', () => {
     expect(notices[0]).toMatch(/chose offset/);
   });
 
+  it('chooses offset when the stream itself sent the limit, with that page size', () => {
+    const { paginator, notices } = auto();
+    const first = paginator.firstPage();
+    const next = paginator.nextPage(result(recordsOf(3), recordsOf(3), {}, 'https://api.test/items?limit=3'), first);
+    expect(notices[0]).toMatch(/chose offset/);
+    expect(next?.params).toEqual({ offset: '3', limit: '3' });
+    expect(paginator.nextPage(result(recordsOf(2, 3)), next!)).toBeUndefined();
+  });
+
   it('reads one page when nothing is found and no limit was sent', () => {
     const { paginator, notices } = auto();
     expect(drive(paginator, [result(recordsOf(5))])).toHaveLength(1);

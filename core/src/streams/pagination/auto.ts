@@ -40,7 +40,7 @@ function isCursorValue(value: unknown): boolean {
 
 /**
  * Picks the pagination of a first response: a `Link: rel="next"` header, else a URL-valued next
- * link in the body, else a next cursor in the body, else offset when the request took a limit.
+ * link in the body, else a next cursor in the body, else offset when the request took a limit (`page_size`, or `limit_param` already in its URL).
  */
 export function detectPagination(result: PageResult, tookLimit: boolean): AutoChoice {
   if (findNextLink(result.response.headers.link) !== undefined) return { type: 'link' };
@@ -93,14 +93,15 @@ export class AutoPaginator implements Paginator {
 
   nextPage(result: PageResult, token: PageToken): PageToken | undefined {
     if (this.#chosen === undefined) {
-      const choice = detectPagination(result, this.options.pageSize !== undefined);
+      const pageSize = this.options.pageSize ?? limitInUrl(result.response.url, this.#limitParam);
+      const choice = detectPagination(result, pageSize !== undefined);
       this.context.notice?.(describeChoice(this.context.stream, choice));
-      this.#chosen = this.#create(choice);
+      this.#chosen = this.#create(choice, pageSize);
     }
     return this.#chosen.nextPage(result, token);
   }
 
-  #create(choice: AutoChoice): Paginator {
+  #create(choice: AutoChoice, offsetPageSize: number | undefined): Paginator {
     const { pageSize } = this.options;
     const sized = pageSize === undefined ? {} : { limitParam: this.#limitParam, pageSize };
     switch (choice.type) {
@@ -111,11 +112,23 @@ export class AutoPaginator implements Paginator {
       case 'cursor':
         return new CursorPaginator({ cursorPath: choice.path, cursorParam: choice.param, ...sized }, this.context);
       case 'offset':
-        return new OffsetPaginator({ offsetParam: this.options.offsetParam ?? 'offset', limitParam: this.#limitParam, pageSize: pageSize ?? 100 }, this.context);
+        return new OffsetPaginator({ offsetParam: this.options.offsetParam ?? 'offset', limitParam: this.#limitParam, pageSize: offsetPageSize ?? 100 }, this.context);
       case 'none':
         return { firstPage: () => this.firstPage(), nextPage: () => undefined };
     }
   }
+}
+
+/** The page size the first request took in its URL (a stream's own `params: {limit: 50}`), if any. */
+function limitInUrl(url: string, limitParam: string): number | undefined {
+  let raw: string | null;
+  try {
+    raw = new URL(url).searchParams.get(limitParam);
+  } catch {
+    return undefined;
+  }
+  if (raw === null || !/^[1-9]\d*$/.test(raw)) return undefined;
+  return Number(raw);
 }
 
 /** Builds an {@link AutoPaginator} from the manifest's block. */
