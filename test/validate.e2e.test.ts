@@ -30,7 +30,7 @@ const badInputs: Array<[string, string]> = [
   ['list.yaml', 'list.yaml:1:1: the document is a list; a manifest must be a mapping (key: value)'],
   ['duplicate-key.yaml', 'duplicate-key.yaml:4:1: title: duplicate key `title`; each key may appear once in a mapping'],
   ['duplicate-nested-key.yaml', 'duplicate-nested-key.yaml:11:3: auth.in: duplicate key `in`; each key may appear once in a mapping'],
-  ['wrong-enum.yaml', 'wrong-enum.yaml:18:13: streams[0].pagination.type: "ofset" is not allowed; expected one of offset, page, cursor, link, next_url; did you mean `offset`?'],
+  ['wrong-enum.yaml', 'wrong-enum.yaml:18:13: streams[0].pagination.type: "ofset" is not allowed; expected one of offset, page, cursor, link, next_url, auto; did you mean `offset`?'],
   ['wrong-type.yaml', 'wrong-type.yaml:19:18: streams[0].pagination.page_size: must be an integer, got "fifty"'],
   ['unknown-scheme.yaml', `unknown-scheme.yaml:9:11: auth.scheme: unknown auth scheme \`apikey\`; available: ${BUILT_IN_SCHEMES}; did you mean \`api_key\`?`],
   ['missing-option.yaml', 'missing-option.yaml:9:3: auth: auth scheme `oauth2` requires the option `token_url`'],
@@ -111,7 +111,7 @@ describe.concurrent('validate: good input, several paths, folders', () => {
     expect(result.code).toBe(1);
     expect(lines(result.stdout)).toEqual([
       'wrong-type.yaml:19:18: streams[0].pagination.page_size: must be an integer, got "fifty"',
-      'wrong-enum.yaml:18:13: streams[0].pagination.type: "ofset" is not allowed; expected one of offset, page, cursor, link, next_url; did you mean `offset`?',
+      'wrong-enum.yaml:18:13: streams[0].pagination.type: "ofset" is not allowed; expected one of offset, page, cursor, link, next_url, auto; did you mean `offset`?',
     ]);
     expect(result.stderr).toBe('2 problems in 4 manifests.\n');
   });

@@ -42,7 +42,19 @@ export interface NextUrlPagination {
   page_size?: number;
 }
 
+/** `type: auto`: the paginator is chosen from the first response (DESIGN.md section 13). */
+export interface AutoPagination {
+  type: 'auto';
+  /** Query parameter of the page size; sent only with `page_size` (default `limit`). */
+  limit_param?: string;
+  /** Records per request; with it, a first response without a next link or cursor pages by offset. */
+  page_size?: number;
+  /** Query parameter of the offset when offset is chosen (default `offset`). */
+  offset_param?: string;
+}
+
 export type Pagination =
+  | AutoPagination
   | OffsetPagination
   | PagePagination
   | CursorPagination
@@ -134,6 +146,8 @@ export interface Manifest {
   rate_limit?: { requests_per_second: number; burst?: number };
   timeout?: TimeoutSetting;
   streams: StreamDefinition[];
+  /** Stream keys (any but `name`) deep-merged under every stream at load time; `streams` already holds the merged streams. */
+  stream_defaults?: Partial<Omit<StreamDefinition, 'name'>>;
 }
 
 /** One `proxy.allow` entry: a method (or list; default any) and a glob on the path below base_url. */

@@ -54,7 +54,7 @@ describe('validateManifestFile: bad input gives one clear line each', () => {
   it('wrong enum values, from one branch only', async () => {
     expect(await lines(bad('enum.yaml'))).toEqual([
       `${bad('enum.yaml')}:7:13: streams[0].method: "PUT" is not allowed; expected one of GET, POST`,
-      `${bad('enum.yaml')}:8:24: streams[0].pagination.type: "offst" is not allowed; expected one of offset, page, cursor, link, next_url; did you mean \`offset\`?`,
+      `${bad('enum.yaml')}:8:24: streams[0].pagination.type: "offst" is not allowed; expected one of offset, page, cursor, link, next_url, auto; did you mean \`offset\`?`,
     ]);
   });
 

@@ -11,6 +11,7 @@ import { checkTemplates } from './check-templates.js';
 import { checkUrls } from './check-urls.js';
 import { loadYamlFile, type YamlFile } from './load.js';
 import { sortProblems, type Problem } from './problem.js';
+import { applyStreamDefaults } from './stream-defaults.js';
 import { createReport, type Report } from './report.js';
 import type { Manifest } from './types.js';
 
@@ -37,8 +38,8 @@ export async function validateManifestFile(file: string, options: ValidateManife
 /** Validates a parsed manifest; the schema's defaults are applied to `yaml.value`. */
 export function validateManifestYaml(yaml: YamlFile, options: ValidateManifestOptions): ManifestValidation {
   const problems: Problem[] = [];
-  const report = createReport(yaml, problems);
   const value = yaml.value;
+  const report = applyStreamDefaults(value, createReport(yaml, problems));
   const validate = getManifestValidator();
   if (!validate(value)) {
     for (const issue of describeErrors(validate.errors, value)) report(issue.segments, issue.message, { target: issue.target });

@@ -56,6 +56,11 @@ export class ProgressReporter {
     this.#current = { stream, records: 0, pages: 0, startedAt: now, drawnAt: Number.NEGATIVE_INFINITY };
   }
 
+  /** One line for the user (e.g. what pagination auto-detect chose), written even when quiet: it is not progress. */
+  notice(message: string): void {
+    this.#output.write(`${this.#live ? CLEAR_LINE : ''}${message}\n`);
+  }
+
   /** One page read: `records` on it. Redraws the live line when the interval has passed. */
   page(records: number): void {
     const current = this.#current;

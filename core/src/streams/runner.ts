@@ -46,6 +46,8 @@ export interface ReadStreamOptions {
   signal?: AbortSignal;
   /** Where the manifest stands, for template errors (e.g. its file path). */
   origin?: string;
+  /** One line for the user on stderr (e.g. what `pagination: {type: auto}` chose). */
+  notice?: (message: string) => void;
 }
 
 /** One page's records, in order; the array is the writer's to keep or drop. */
@@ -100,7 +102,7 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
 
   if (limit !== undefined && limit <= 0) return;
   const requests = compileStreamRequest(manifest, stream, options.origin);
-  const paginator = createPaginator(stream.pagination, { stream: name });
+  const paginator = createPaginator(stream.pagination, { stream: name, ...(options.notice ? { notice: options.notice } : {}) });
   const getRecords = compilePath(stream.records);
   const steps = stream.records === undefined || stream.records === '' ? [] : parsePath(stream.records);
   const where = { stream: name, ...(stream.records ? { path: stream.records } : {}) };

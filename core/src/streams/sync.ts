@@ -102,6 +102,7 @@ export async function syncStreams(options: SyncStreamsOptions): Promise<SyncResu
           now: options.now,
           signal: options.signal,
           origin: options.origin,
+          notice: (message) => progress?.notice(message),
         });
         for await (const event of events) {
           if (event.type === 'records') {

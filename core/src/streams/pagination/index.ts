@@ -1,5 +1,6 @@
 import { ManifestError } from '../../errors.js';
 import type { Pagination } from '../../manifest/types.js';
+import { createAutoPaginator } from './auto.js';
 import { createCursorPaginator } from './cursor.js';
 import { createLinkPaginator } from './link.js';
 import { createNextUrlPaginator } from './next-url.js';
@@ -15,6 +16,7 @@ export type PaginatorFactory<P extends Pagination> = (definition: P, context: Pa
 
 /** Pagination `type` -> its constructor (each lives beside its component). */
 export const PAGINATOR_FACTORIES: { readonly [T in Pagination['type']]: PaginatorFactory<Extract<Pagination, { type: T }>> } = {
+  auto: createAutoPaginator,
   offset: createOffsetPaginator,
   page: createPagePaginator,
   cursor: createCursorPaginator,

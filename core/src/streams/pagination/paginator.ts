@@ -66,6 +66,8 @@ export interface Paginator {
 /** Which stream a paginator serves, for its error messages. */
 export interface PaginatorContext {
   stream: string;
+  /** Where a paginator says one line to the user (stderr), e.g. what `type: auto` chose. */
+  notice?: (message: string) => void;
 }
 
 /** The error for an API that sends the reader back to a page it already read. */
