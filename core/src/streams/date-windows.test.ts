@@ -114,6 +114,11 @@ describe('readWindowedStream', () => {
     const events = await collect(manifest, { now: () => utc('2025-01-11T13:00:00Z') });
     expect(events.filter((e) => e.type === 'state')).toEqual([]);
     expect(nock.isDone()).toBe(true);
+    // A template that renders `now` means now too.
+    nock(API).get('/invoice').query({ dateFrom: '2025-01-01', dateTo: '2025-01-11' }).reply(200, { values: [] });
+    const templated = manifestWith({ partition: { type: 'date_range', start: '2025-01-01', end: '{{ config.to || "now" }}', step: 'P30D' } });
+    await collect(templated, { now: () => utc('2025-01-11T13:00:00Z') });
+    expect(nock.isDone()).toBe(true);
   });
 
   it('sends date-time bounds with format date-time', async () => {

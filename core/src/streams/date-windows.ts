@@ -140,7 +140,9 @@ export async function* readWindowedStream(options: ReadStreamOptions): AsyncGene
     throw new UsageError(`Stream "${name}": ${what} ${JSON.stringify(startText)} is not a date (YYYY-MM-DD) or an ISO-8601 date-time.`);
   }
   const endSource = partition.end ?? 'now';
-  const endText = endSource === 'now' ? formatWindowBound(now(), format) : compileTemplate(endSource, appendOrigin(origin, 'end')).render(context);
+  const endRendered = endSource === 'now' ? 'now' : compileTemplate(endSource, appendOrigin(origin, 'end')).render(context);
+  // A template may render `now` too (`{{ config.date_to || "now" }}`).
+  const endText = endRendered === 'now' ? formatWindowBound(now(), format) : endRendered;
   const end = parseWindowBound(endText);
   if (end === undefined) {
     throw new UsageError(`Stream "${name}": partition.end ${JSON.stringify(endText)} is not "now", a date (YYYY-MM-DD) or an ISO-8601 date-time.`);
