@@ -1,14 +1,15 @@
 // Date windows (`partition: {type: date_range}`) end to end: the built CLI against a local
 // date-range API that refuses a request without dateFrom/dateTo or with a window over 31 days.
 // Exact records across windows, STATE per completed window, the window an API refuses named in
-// the error, and a run cut short resuming from the last completed window.
+// the error, and a run cut short (a failure, Ctrl-C) resuming from the last completed window.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseLines, runCli } from './helpers/cli.js';
+import { cliBin, parseLines, runCli } from './helpers/cli.js';
 import { freshHome, hasStack, runFixture, runManifest } from './helpers/run-fixtures.js';
 
 const DAY = 86_400_000;
@@ -21,11 +22,18 @@ interface DateRangeApi {
   requests: Array<Record<string, string>>;
   /** A window start the API answers 400 for (a run cut short there). */
   failFrom?: string;
+  /** A window start the API never answers (a request in flight at Ctrl-C). */
+  stallFrom?: string;
 }
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  await Promise.all(
+    servers.splice(0).map((s) => {
+      s.closeAllConnections();
+      return new Promise((resolve) => s.close(resolve));
+    }),
+  );
 });
 
 async function startDateRangeApi(): Promise<DateRangeApi> {
@@ -46,6 +54,7 @@ async function startDateRangeApi(): Promise<DateRangeApi> {
     if (Number.isNaN(from) || Number.isNaN(to) || to <= from) return send(422, { message: 'dateTo must be after dateFrom' });
     if (to - from > 31 * DAY) return send(422, { message: 'the period may be at most 31 days' });
     if (dateFrom === api.failFrom) return send(400, { message: 'temporarily refused' });
+    if (dateFrom === api.stallFrom) return; // held until the test closes the server
     const offset = Number(query.from ?? 0);
     const count = Number(query.count ?? 1000);
     const inside = INVOICES.filter((invoice) => invoice.invoiceDate >= dateFrom && invoice.invoiceDate < dateTo);
@@ -120,6 +129,42 @@ describe('connectors run: date windows', () => {
     expect(windowsSent(api)).toEqual(['2025-03-02..2025-04-01']);
     expect(ids(resumed.stdout)).toEqual(INVOICES.slice(60).map((invoice) => invoice.id));
     expect(savedState(home)).toEqual([{ bookmarks: { invoices: { cursor: '2025-04-01' } } }]);
+  });
+
+  it('saves the last completed window on Ctrl-C during a window, and the next run starts there', async () => {
+    const api = await startDateRangeApi();
+    const home = freshHome();
+    api.stallFrom = '2025-03-02';
+    const child = spawn(process.execPath, [cliBin, 'run', runFixture('date-windows'), '--config', `base_url=${api.url}`], {
+      env: { PATH: process.env.PATH, CONNECTORS_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (api.requests.some((q) => q.dateFrom === api.stallFrom)) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n').at(-1)).toBe('Error: Interrupted; the state reached so far is saved.');
+    expect(hasStack(stderr)).toBe(false);
+    expect(ids(stdout)).toEqual(INVOICES.slice(0, 60).map((invoice) => invoice.id));
+    expect(savedState(home)).toEqual([{ bookmarks: { invoices: { cursor: '2025-03-02' } } }]);
+
+    api.stallFrom = undefined;
+    api.requests.length = 0;
+    const resumed = await runManifest('date-windows', api, [], { home });
+    expect(resumed.code).toBe(0);
+    expect(windowsSent(api)).toEqual(['2025-03-02..2025-04-01']);
+    expect(ids(resumed.stdout)).toEqual(INVOICES.slice(60).map((invoice) => invoice.id));
   });
 
   it('names the window the API refuses as too large, in one sentence without a stack', async () => {
