@@ -133,6 +133,27 @@ describe('tripletex scheme end to end', () => {
     expect(server.state.unauthorized).toBe(2);
   });
 
+  it('reads the date-ranged lists in one-year windows, [dateFrom, dateTo), up to date_to or today', async () => {
+    const period = ['--config', 'date_from=2023-07-01', '--config', 'date_to=2025-01-01'];
+    const postings = await runChecked(['run', 'tripletex', '--stream', 'ledger_postings', ...base(), ...period], { env: env() }, SECRETS);
+    expect(postings.code, postings.stderr).toBe(0);
+    expect(recordsOf(postings.stdout, 'ledger_postings').map((r) => r.id)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    const windows = (path: string) =>
+      server.state.requests.filter((r: { path: string }) => r.path === path).map((r: { query: Record<string, string> }) => r.query);
+    expect(windows('/v2/ledger/posting').map((q: Record<string, string>) => [q.dateFrom, q.dateTo])).toEqual([
+      ['2023-07-01', '2024-07-01'],
+      ['2024-07-01', '2025-01-01'],
+    ]);
+
+    const invoices = await runChecked(['run', 'tripletex', '--stream', 'invoices', ...base()], { env: env() }, allSecrets());
+    expect(invoices.code, invoices.stderr).toBe(0);
+    expect(recordsOf(invoices.stdout, 'invoices')).toHaveLength(5);
+    const sent = windows('/v2/invoice');
+    expect(sent[0]).toMatchObject({ invoiceDateFrom: '2000-01-01', invoiceDateTo: '2001-01-01' });
+    expect(sent.at(-1)?.invoiceDateTo).toBe(new Date().toISOString().slice(0, 10));
+    sent.slice(1).forEach((q: Record<string, string>, i: number) => expect(q.invoiceDateFrom).toBe(sent[i].invoiceDateTo));
+  });
+
   it('fails with one line naming what to fix when a 401 persists after the new session', async () => {
     server.state.force401Next = 5;
     const result = await runChecked(['run', 'tripletex', '--stream', 'customers', ...base()], { env: env() }, SECRETS);

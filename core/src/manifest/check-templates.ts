@@ -83,6 +83,7 @@ export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefin
       if (!isObject(stream)) return;
       for (const key of ['path', 'url', 'params', 'headers', 'body']) visit(stream[key], ['streams', i, key], all);
       if (isObject(stream.incremental)) visit(stream.incremental.start, ['streams', i, 'incremental', 'start'], all);
+      if (isObject(stream.partition)) for (const key of ['start', 'end']) visit(stream.partition[key], ['streams', i, 'partition', key], all);
     });
   }
 }

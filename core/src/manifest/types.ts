@@ -72,6 +72,23 @@ export interface Incremental {
   format?: 'date' | 'date-time';
 }
 
+/** `partition: {type: date_range}`: half-open windows `[start, end)` of `step` each. */
+export interface DateRangePartition {
+  type: 'date_range';
+  /** First window's start when there is no saved cursor (templated): a date or an ISO-8601 date-time. */
+  start: string;
+  /** `now` (default) or a templated date or date-time; the last window is cut there. */
+  end?: string;
+  /** ISO-8601 duration of a window, e.g. `P30D`. */
+  step: string;
+  /** Query parameter of a window's start (default `dateFrom`). */
+  start_param?: string;
+  /** Query parameter of a window's end, excluded (default `dateTo`). */
+  end_param?: string;
+  /** `date` (default) sends YYYY-MM-DD, `date-time` a full ISO-8601 UTC time. */
+  format?: 'date' | 'date-time';
+}
+
 export interface RetryPolicy {
   limit?: number;
   /** Seconds. */
@@ -93,6 +110,8 @@ export interface StreamDefinition {
   primary_key?: string | string[];
   pagination?: Pagination;
   incremental?: Incremental;
+  /** Date windows: the stream is read once per window (DESIGN.md section 13). */
+  partition?: DateRangePartition;
   /** JSON Schema of the records, sent in the SCHEMA message. */
   schema?: JSONSchema;
   retry?: RetryPolicy;

@@ -4,7 +4,8 @@ import type { HttpClient } from '../plugin-api.js';
 import { OPEN_SCHEMA, type OutputWriter, type StreamOutputInfo } from '../output/output-writer.js';
 import type { ProgressReporter, StreamOutcome } from '../output/progress.js';
 import { normalizePrimaryKey } from './records.js';
-import { readStream, type StreamTemplateValues } from './runner.js';
+import { readWindowedStream } from './date-windows.js';
+import type { StreamTemplateValues } from './runner.js';
 import { createEmptyState, getStreamCursor, setStreamCursor, type StateValue } from './state.js';
 
 /** What {@link syncStreams} needs: a prepared HTTP client, template values, a writer. */
@@ -91,7 +92,7 @@ export async function syncStreams(options: SyncStreamsOptions): Promise<SyncResu
       let pages = 0;
       let outcome: StreamOutcome = 'failed';
       try {
-        const events = readStream({
+        const events = readWindowedStream({
           manifest,
           stream,
           http: options.http,
