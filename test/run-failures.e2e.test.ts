@@ -109,7 +109,7 @@ describe('connectors run: failures', () => {
     expect(result.code).toBe(1);
     const error = expectOneCleanError(result);
     expect(error).toBe(
-      `Error: ${file}:9:24: streams[0].pagination.type: "sideways" is not allowed; expected one of offset, page, cursor, link, next_url`,
+      `Error: ${file}:9:24: streams[0].pagination.type: "sideways" is not allowed; expected one of offset, page, cursor, link, next_url, auto`,
     );
   });
 
