@@ -7,7 +7,7 @@ import type { RegisteredScheme } from '../auth/registry.js';
 import type { PathSegment } from '../schema/json-path.js';
 import { suggest } from '../schema/suggest.js';
 import { compileTemplate } from '../templates/render.js';
-import { formatReference, schemeTemplateNamespaces, templateNamespaces, type TemplateNamespace, type TemplateReference } from '../templates/references.js';
+import { childTemplateNamespaces, formatReference, schemeTemplateNamespaces, templateNamespaces, type TemplateNamespace, type TemplateReference } from '../templates/references.js';
 import { TemplateSyntaxError } from '../templates/template-syntax-error.js';
 import { getSchemeOptionsValidator } from '../schema/validators.js';
 import { extractSchemeOptions, isHostAuthKey } from './check-auth.js';
@@ -25,6 +25,8 @@ interface Scope {
   secrets: string[];
   /** Namespaces allowed at this field. */
   namespaces: readonly string[];
+  /** A child stream's `parent.fields` names, for `parent.<name>`. */
+  parentFields?: string[];
 }
 
 type Obj = Record<string, unknown>;
@@ -81,7 +83,9 @@ export function checkTemplates(manifest: Obj, scheme: RegisteredScheme | undefin
   if (Array.isArray(manifest.streams)) {
     manifest.streams.forEach((stream, i) => {
       if (!isObject(stream)) return;
-      for (const key of ['path', 'url', 'params', 'headers', 'body']) visit(stream[key], ['streams', i, key], all);
+      const fields = isObject(stream.parent) && isObject(stream.parent.fields) ? Object.keys(stream.parent.fields) : undefined;
+      const requestScope: Scope = fields === undefined ? all : { ...all, namespaces: [...templateNamespaces, ...childTemplateNamespaces], parentFields: fields };
+      for (const key of ['path', 'url', 'params', 'headers', 'body']) visit(stream[key], ['streams', i, key], requestScope);
       if (isObject(stream.incremental)) visit(stream.incremental.start, ['streams', i, 'incremental', 'start'], all);
       if (isObject(stream.partition)) for (const key of ['start', 'end']) visit(stream.partition[key], ['streams', i, 'partition', key], all);
     });
@@ -107,12 +111,13 @@ function checkString(source: string, segments: PathSegment[], scope: Scope, chec
 function judgeReference(reference: TemplateReference, scope: Scope, checkSecrets: boolean): string | undefined {
   const { namespace, path } = reference;
   const written = formatReference(namespace, path);
-  if (![...templateNamespaces, ...schemeTemplateNamespaces].includes(namespace as TemplateNamespace)) {
+  if (![...templateNamespaces, ...schemeTemplateNamespaces, ...childTemplateNamespaces].includes(namespace as TemplateNamespace)) {
     const known: string[] = [...new Set([...templateNamespaces, ...scope.namespaces])];
     const close = suggest(namespace, known);
     return `unknown template namespace \`${namespace}\` in \`${written}\`; known: ${known.join(', ')}${close ? `; did you mean \`${close}\`?` : ''}`;
   }
   if (!scope.namespaces.includes(namespace)) {
+    if (namespace === 'parent') return `\`${written}\`: \`parent\` is only for the path, url, params, headers and body of a stream with \`parent\``;
     return `\`${written}\`: only ${scope.namespaces.map((n) => `\`${n}\``).join(', ')} may be used here`;
   }
   const first = path[0];
@@ -135,6 +140,10 @@ function judgeReference(reference: TemplateReference, scope: Scope, checkSecrets
       );
     case 'page':
       return PAGE_KEYS.includes(first) ? undefined : unknown('unknown page value', PAGE_KEYS, `known: ${PAGE_KEYS.join(', ')}`);
+    case 'parent': {
+      const fields = scope.parentFields ?? [];
+      return fields.includes(first) ? undefined : unknown('unknown parent value', fields, `known (from parent.fields): ${fields.join(', ') || 'none'}`);
+    }
     case 'state':
       return STATE_KEYS.includes(first) ? undefined : unknown('unknown state value', STATE_KEYS, `known: ${STATE_KEYS.join(', ')}`);
     default:

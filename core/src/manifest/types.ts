@@ -98,6 +98,15 @@ export interface RetryPolicy {
 /** `timeout`: seconds for both, or each of the response and idle timeouts. */
 export type TimeoutSetting = number | { response?: number; idle?: number };
 
+/** `parent`: the stream this one runs once per record of. */
+export interface ParentStream {
+  stream: string;
+  /** Template name (`{{ parent.<name> }}`) to the parent record's field (a dot path). */
+  fields: Record<string, string>;
+  /** Names from `fields` added to each child record. */
+  include?: string[];
+}
+
 export interface StreamDefinition {
   name: string;
   path?: string;
@@ -112,6 +121,10 @@ export interface StreamDefinition {
   incremental?: Incremental;
   /** Date windows: the stream is read once per window (DESIGN.md section 13). */
   partition?: DateRangePartition;
+  /** Parent and child: run once per record of `parent.stream` (DESIGN.md section 13). */
+  parent?: ParentStream;
+  /** false: the records are not output (a parent read only for its children). */
+  output?: boolean;
   /** JSON Schema of the records, sent in the SCHEMA message. */
   schema?: JSONSchema;
   retry?: RetryPolicy;

@@ -5,6 +5,7 @@ import { getManifestValidator } from '../schema/validators.js';
 import { checkAuth } from './check-auth.js';
 import { checkConfigDefaults } from './check-config-defaults.js';
 import { checkHeaders } from './check-headers.js';
+import { checkParent } from './check-parent.js';
 import { checkPartition } from './check-partition.js';
 import { checkPaths } from './check-paths.js';
 import { checkReservedKeys } from './check-reserved-keys.js';
@@ -54,6 +55,7 @@ export function validateManifestYaml(yaml: YamlFile, options: ValidateManifestOp
   checkConfigDefaults(value, report);
   checkUrls(value, report);
   checkPartition(value, report);
+  checkParent(value, report);
   if (problems.length > 0) return { problems: sortProblems(problems) };
   return { manifest: value as unknown as Manifest, problems };
 }

@@ -21,6 +21,8 @@ export interface StreamTemplateValues {
   /** Optional secrets set nowhere hold `null` (a header or query parameter reading one is left out). */
   secrets?: Record<string, string | null>;
   auth?: Record<string, unknown>;
+  /** A child stream's `{{ parent.<name> }}` values, from one parent record (see parent-streams.ts). */
+  parent?: Record<string, unknown>;
   /** `secrets` and `auth` for a session, for headers and params rendered again on every attempt (after a renewal). */
   forSession?: SessionValues;
 }
@@ -112,6 +114,7 @@ export async function* readStream(options: ReadStreamOptions): AsyncGenerator<St
     config: options.templateValues.config ?? {},
     secrets: options.templateValues.secrets ?? {},
     auth: options.templateValues.auth ?? {},
+    ...(options.templateValues.parent !== undefined ? { parent: options.templateValues.parent } : {}),
     state: saved === undefined ? {} : { cursor: saved },
     now: options.now ?? (() => new Date()),
   };

@@ -4,7 +4,7 @@ import type { HttpClient } from '../plugin-api.js';
 import { OPEN_SCHEMA, type OutputWriter, type StreamOutputInfo } from '../output/output-writer.js';
 import type { ProgressReporter, StreamOutcome } from '../output/progress.js';
 import { normalizePrimaryKey } from './records.js';
-import { readWindowedStream } from './date-windows.js';
+import { readParentedStream } from './parent-streams.js';
 import type { StreamTemplateValues } from './runner.js';
 import { createEmptyState, getStreamCursor, setStreamCursor, type StateValue } from './state.js';
 
@@ -86,13 +86,15 @@ export async function syncStreams(options: SyncStreamsOptions): Promise<SyncResu
   const result: SyncResult = { state, streams: [] };
   try {
     for (const stream of selected) {
+      // `output: false`: read only as a parent, by its children (parent-streams.ts).
+      if (stream.output === false) continue;
       await writer.startStream(describeStreamOutput(stream));
       progress?.startStream(stream.name);
       let records = 0;
       let pages = 0;
       let outcome: StreamOutcome = 'failed';
       try {
-        const events = readWindowedStream({
+        const events = readParentedStream({
           manifest,
           stream,
           http: options.http,

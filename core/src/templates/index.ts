@@ -16,6 +16,7 @@ export {
 export {
   templateNamespaces,
   schemeTemplateNamespaces,
+  childTemplateNamespaces,
   isTemplateNamespace,
   collectReferences,
   formatReference,

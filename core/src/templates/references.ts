@@ -1,7 +1,7 @@
 import type { Operand, TemplateNode } from './parse.js';
 
 /** The namespaces a template may read. */
-export type TemplateNamespace = 'config' | 'secrets' | 'auth' | 'state' | 'page' | 'session';
+export type TemplateNamespace = 'config' | 'secrets' | 'auth' | 'state' | 'page' | 'session' | 'parent';
 
 /** Every namespace of the manifest's own fields, in the order messages list them. */
 export const templateNamespaces: readonly TemplateNamespace[] = ['config', 'secrets', 'auth', 'state', 'page'];
@@ -11,6 +11,12 @@ export const templateNamespaces: readonly TemplateNamespace[] = ['config', 'secr
  * the session the scheme itself made (`{{ session.token }}`).
  */
 export const schemeTemplateNamespaces: readonly TemplateNamespace[] = ['session'];
+
+/**
+ * Namespaces only a child stream's own templates read (path, url, params, headers, body):
+ * `parent`, the values its `parent.fields` take from the parent record (`{{ parent.project_id }}`).
+ */
+export const childTemplateNamespaces: readonly TemplateNamespace[] = ['parent'];
 
 /**
  * The values a template renders with, by namespace, and the clock `{{ now }}` reads (the
@@ -32,7 +38,7 @@ export interface TemplateReference {
 
 /** True for a namespace templates may read. */
 export function isTemplateNamespace(name: string): name is TemplateNamespace {
-  return (templateNamespaces as readonly string[]).includes(name) || (schemeTemplateNamespaces as readonly string[]).includes(name);
+  return (templateNamespaces as readonly string[]).includes(name) || (schemeTemplateNamespaces as readonly string[]).includes(name) || (childTemplateNamespaces as readonly string[]).includes(name);
 }
 
 /** The data paths of parsed template nodes (every operand of `~` and `||`, inside groups too), in source order. */
