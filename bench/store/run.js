@@ -54,27 +54,7 @@ const { FileStore } = await import('@connectors/core/internal/secrets/file-store
 const { PostgresStore } = await import('@connectors/core/internal/secrets/postgres/postgres-store.js');
 const { toRowKey } = await import('@connectors/core/internal/secrets/postgres/row-cipher.js');
 
-/** Everything to undo, newest first; run once, on the way out however it comes. */
-const cleanups = [];
-let cleanedUp = false;
-function cleanUp() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const undo of cleanups.reverse()) {
-    try {
-      undo();
-    } catch {
-      // keep undoing the rest
-    }
-  }
-}
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(code);
-  });
-}
-process.on('exit', cleanUp);
+const { cleanups, cleanUp } = await import('../cleanups.js');
 
 /** A worker process (worker.js) answering one JSON line per command. */
 function startWorker(store, env) {

@@ -46,26 +46,7 @@ const { toRowKey } = await import('@connectors/core/internal/secrets/postgres/ro
 const { default: pg } = await import('pg');
 const { from: copyFrom } = await import('pg-copy-streams');
 
-const cleanups = [];
-let cleanedUp = false;
-function cleanUp() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const undo of cleanups.reverse()) {
-    try {
-      undo();
-    } catch {
-      // keep undoing the rest
-    }
-  }
-}
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(code);
-  });
-}
-process.on('exit', cleanUp);
+const { cleanups, cleanUp } = await import('../cleanups.js');
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);

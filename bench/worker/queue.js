@@ -43,26 +43,7 @@ const { openProject } = await import('@connectors/core/internal/runtime/open-pro
 const { runConnector } = await import('@connectors/core/internal/runtime/run-connector.js');
 const { openJobQueue } = await import('@connectors/core/internal/jobs/project-queue.js');
 
-const cleanups = [];
-let cleanedUp = false;
-function cleanUp() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const undo of cleanups.reverse()) {
-    try {
-      undo();
-    } catch {
-      // keep undoing the rest
-    }
-  }
-}
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
-  process.on(signal, () => {
-    cleanUp();
-    process.exit(code);
-  });
-}
-process.on('exit', cleanUp);
+const { cleanups, cleanUp } = await import('../cleanups.js');
 
 const MANIFEST = `apiVersion: connectors/v1
 name: trivial
